@@ -1,0 +1,68 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "coreward",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "coreward", targets: ["coreward"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    ],
+    targets: [
+        // Thin C shims: each folder holds only a module map and a header.
+        .systemLibrary(
+            name: "CMicroHTTPD",
+            pkgConfig: "libmicrohttpd",
+            providers: [.apt(["libmicrohttpd-dev"])]
+        ),
+        .systemLibrary(
+            name: "CJansson",
+            pkgConfig: "jansson",
+            providers: [.apt(["libjansson-dev"])]
+        ),
+        .systemLibrary(
+            name: "CBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
+        // simdjson is C++: a small C ABI over its DOM parser.
+        .target(
+            name: "CSimdJSON",
+            linkerSettings: [.linkedLibrary("simdjson")]
+        ),
+        // Pure logic: extraction, voting, rewards. No I/O; depends on nothing but the BLAS shim.
+        .target(
+            name: "Core",
+            dependencies: ["CBLAS"]
+        ),
+        // HTTP, JSON, routing, errors, configuration. No reward logic.
+        .target(
+            name: "Server",
+            dependencies: [
+                "Core", "CMicroHTTPD", "CJansson", "CSimdJSON",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "coreward",
+            dependencies: [
+                "Server", "Core",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "CoreTests",
+            dependencies: ["Core"]
+        ),
+        .testTarget(
+            name: "ServerTests",
+            dependencies: ["Server", "Core"]
+        ),
+    ],
+    swiftLanguageModes: [.v6],
+    cxxLanguageStandard: .cxx17
+)

@@ -1,0 +1,90 @@
+/// Scores groups of views of rollouts: pseudo-labels, rewards, advantages.
+public struct RewardScorer: Sendable {
+    public let options: RewardOptions
+
+    public init(options: RewardOptions) {
+        self.options = options
+    }
+
+    /// Scores one group. `pointer` is the group's JSON Pointer, used in errors.
+    public func score(_ group: GroupAnswers, pointer: String = "") throws(CoreError) -> ScoredGroup {
+        try validate(group, pointer: pointer)
+        // Every answer of the group, view after view, classed once.
+        var flat: [String?] = []
+        var viewStart: [Int] = []
+        for view in group.views {
+            viewStart.append(flat.count)
+            flat.append(contentsOf: view)
+        }
+        viewStart.append(flat.count)
+        let classes = options.equivalence.classify(flat)
+        let ownVotes = group.views.indices.map { v in
+            MajorityVote.elect(viewStart[v] ..< viewStart[v + 1], classes: classes)
+        }
+
+        var views: [ScoredView] = []
+        views.reserveCapacity(group.views.count)
+        for v in group.views.indices {
+            let own = viewStart[v] ..< viewStart[v + 1]
+            let ownMajority = ownVotes[v].labelIndex.flatMap { flat[$0] } ?? ""
+            let rewards: [Double]
+            let pseudoLabel: String
+            var votes: VoteCounts?
+            switch options.mode {
+            case .groundTruth:
+                let label = group.label ?? ""
+                pseudoLabel = label
+                let correct = AnswerClasses.votes(label)
+                rewards = own.map { i in
+                    guard correct, let answer = flat[i], classes.classOf[i] != nil else { return 0 }
+                    return options.equivalence.equivalent(answer, label) ? 1 : 0
+                }
+            case .coReward, .selfVote:
+                let vote: Vote
+                if options.mode == .selfVote {
+                    vote = ownVotes[v]
+                } else {
+                    let others = group.views.indices.lazy.filter { $0 != v }
+                        .flatMap { viewStart[$0] ..< viewStart[$0 + 1] }
+                    vote = MajorityVote.elect(others, classes: classes)
+                }
+                pseudoLabel = vote.labelIndex.flatMap { flat[$0] } ?? ""
+                votes = VoteCounts(winner: vote.winnerCount, valid: vote.valid, total: vote.total)
+                rewards = own.map { i in
+                    guard let id = classes.classOf[i], let winner = vote.winner else { return 0 }
+                    switch options.reward {
+                    case .binary: return id == winner ? 1 : 0
+                    case .soft: return Double(vote.counts[id]) / Double(vote.valid)
+                    }
+                }
+            }
+            views.append(ScoredView(pseudoLabel: pseudoLabel, rewards: rewards,
+                                    advantages: options.advantage?.advantages(rewards),
+                                    votes: votes, ownMajority: ownMajority))
+        }
+
+        let majorities = ownVotes.map(\.winner)
+        let viewsAgree = majorities.allSatisfy { $0 != nil } && Set(majorities).count == 1
+        let labelCorrect = group.label.map { label in
+            views.map { AnswerClasses.votes($0.pseudoLabel) && options.equivalence.equivalent($0.pseudoLabel, label) }
+        }
+        let empty = classes.classOf.lazy.filter { $0 == nil }.count
+        return ScoredGroup(views: views, viewsAgree: viewsAgree, labelCorrect: labelCorrect, emptyAnswers: empty)
+    }
+
+    private func validate(_ group: GroupAnswers, pointer: String) throws(CoreError) {
+        if group.views.isEmpty {
+            throw CoreError(pointer: pointer + "/views", detail: "a group needs at least one view")
+        }
+        if options.mode == .coReward, group.views.count < 2 {
+            throw CoreError(pointer: pointer + "/views",
+                            detail: "co_reward needs at least 2 views (the question and a rephrasing), got \(group.views.count)")
+        }
+        if options.mode == .groundTruth, group.label == nil {
+            throw CoreError(pointer: pointer + "/label", detail: "ground_truth mode needs a label on every group")
+        }
+        for (v, view) in group.views.enumerated() where view.isEmpty {
+            throw CoreError(pointer: pointer + "/views/\(v)/responses", detail: "a view needs at least one rollout")
+        }
+    }
+}

@@ -1,0 +1,18 @@
+/// `GET /healthz` (the process answers) and `GET /readyz` (it accepts work).
+struct HealthEndpoint {
+    let service: Service
+
+    var routes: [Route] {
+        [
+            Route(method: "GET", path: "/healthz") { _ throws(HTTPError) in
+                HTTPResponse(json: .object([("status", .string("ok"))]))
+            },
+            Route(method: "GET", path: "/readyz") { [service] _ throws(HTTPError) in
+                if service.isDraining {
+                    throw HTTPError(503, "shutting down: draining in-flight requests", headers: [("Retry-After", "1")])
+                }
+                return HTTPResponse(json: .object([("status", .string("ready"))]))
+            },
+        ]
+    }
+}

@@ -1,0 +1,34 @@
+import Core
+
+/// `GET /v1/info`: version, limits and supported modes.
+struct InfoEndpoint {
+    let configuration: ServerConfiguration
+
+    /// The service version.
+    static let version = "0.1.0"
+
+    var routes: [Route] {
+        let body = JSON.object([
+            ("name", .string("coreward")),
+            ("version", .string(Self.version)),
+            ("method", .string("Co-Reward (arXiv 2508.00410)")),
+            ("model", .null),
+            ("limits", .object(configuration.limits.map { ($0.0, .int($0.1)) })),
+            ("modes", .object([
+                ("mode", .array(RewardMode.allCases.map { .string($0.rawValue) })),
+                ("reward", .array(RewardKind.allCases.map { .string($0.rawValue) })),
+                ("advantage", .array(AdvantageKind.allCases.map { .string($0.rawValue) })),
+                ("equivalence", .array(Equivalence.allCases.map { .string($0.rawValue) })),
+                ("extract", .array(ExtractionMode.allCases.map { .string($0.rawValue) })),
+            ])),
+            ("defaults", .object([
+                ("mode", .string(RewardMode.coReward.rawValue)),
+                ("reward", .string(RewardKind.binary.rawValue)),
+                ("advantage", .null),
+                ("equivalence", .string(Equivalence.exact.rawValue)),
+                ("extract", .string(ExtractionMode.strict.rawValue)),
+            ])),
+        ])
+        return [Route(method: "GET", path: "/v1/info") { _ throws(HTTPError) in HTTPResponse(json: body) }]
+    }
+}

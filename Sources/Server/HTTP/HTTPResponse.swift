@@ -1,0 +1,28 @@
+/// A response to send: a status, a body and headers.
+public struct HTTPResponse: Sendable {
+    public let status: Int
+    /// The body: JSON to serialise, or raw bytes.
+    public let body: Body
+    public let contentType: String
+    public let headers: [(String, String)]
+
+    public enum Body: Sendable {
+        case json(JSON)
+        case bytes([UInt8])
+    }
+
+    public init(status: Int = 200, json: JSON, contentType: String = "application/json",
+                headers: [(String, String)] = []) {
+        self.status = status
+        self.body = .json(json)
+        self.contentType = contentType
+        self.headers = headers
+    }
+
+    public init(status: Int = 200, text: String, contentType: String, headers: [(String, String)] = []) {
+        self.status = status
+        self.body = .bytes(Array(text.utf8))
+        self.contentType = contentType
+        self.headers = headers
+    }
+}

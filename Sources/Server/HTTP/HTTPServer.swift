@@ -1,0 +1,230 @@
+import CMicroHTTPD
+import Glibc
+import Synchronization
+
+/// Handles complete requests; called on libmicrohttpd's worker threads.
+public protocol HTTPHandler: Sendable {
+    func handle(_ request: HTTPRequest) -> HTTPResponse
+}
+
+/// How the HTTP listener is set up.
+public struct HTTPServerOptions: Sendable {
+    public var host: String
+    public var port: Int
+    public var threads: Int
+    public var connectionLimit: Int
+    public var connectionTimeoutSeconds: Int
+    public var maxBodyBytes: Int
+
+    public init(host: String, port: Int, threads: Int, connectionLimit: Int, connectionTimeoutSeconds: Int,
+                maxBodyBytes: Int) {
+        self.host = host
+        self.port = port
+        self.threads = threads
+        self.connectionLimit = connectionLimit
+        self.connectionTimeoutSeconds = connectionTimeoutSeconds
+        self.maxBodyBytes = maxBodyBytes
+    }
+}
+
+/// The libmicrohttpd daemon: the only file that sees `MHD_Daemon` and `MHD_Connection`.
+public final class HTTPServer: Sendable {
+    let options: HTTPServerOptions
+    let handler: any HTTPHandler
+    private let daemon = Mutex<DaemonHandle?>(nil)
+    /// Requests received and not yet completed.
+    let inFlight = Atomic<Int>(0)
+
+    /// Why the listener could not start.
+    public struct StartError: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    public init(options: HTTPServerOptions, handler: any HTTPHandler) {
+        self.options = options
+        self.handler = handler
+    }
+
+    /// Starts listening; returns the bound port (useful with port 0).
+    public func start() throws(StartError) -> Int {
+        var hints = addrinfo()
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        hints.ai_flags = AI_PASSIVE
+        var found: UnsafeMutablePointer<addrinfo>?
+        let status = getaddrinfo(options.host, String(options.port), &hints, &found)
+        guard status == 0, let found, let address = found.pointee.ai_addr else {
+            throw StartError(description: "cannot resolve --host \(options.host): \(String(cString: gai_strerror(status)))")
+        }
+        defer { freeaddrinfo(found) }
+        let ipv6: Int32 = found.pointee.ai_family == AF_INET6 ? 1 : 0
+        let started = coreward_mhd_start(
+            ipv6, address, UInt32(max(1, options.threads)), UInt32(max(1, options.connectionLimit)),
+            UInt32(max(0, options.connectionTimeoutSeconds)), 128 * 1024,
+            accessHandler, Unmanaged.passUnretained(self).toOpaque(),
+            requestCompleted, Unmanaged.passUnretained(self).toOpaque())
+        guard let started else {
+            throw StartError(description: "cannot listen on \(options.host):\(options.port) (address in use or not permitted?)")
+        }
+        daemon.withLock { $0 = DaemonHandle(pointer: started) }
+        return Int(coreward_mhd_bound_port(started))
+    }
+
+    /// Stops accepting new connections; requests already received go on.
+    public func quiesce() {
+        daemon.withLock { current in
+            if let current {
+                let fd = MHD_quiesce_daemon(current.pointer)
+                if fd >= 0 { close(fd) }
+            }
+        }
+    }
+
+    /// Closes every connection and stops the worker threads.
+    public func stop() {
+        let current = daemon.withLock { current -> DaemonHandle? in
+            defer { current = nil }
+            return current
+        }
+        if let current { MHD_stop_daemon(current.pointer) }
+    }
+
+    /// Requests received and not yet completed.
+    public var requestsInFlight: Int { inFlight.load(ordering: .relaxed) }
+}
+
+/// The running daemon. libmicrohttpd's daemon calls are thread-safe; the Mutex orders start, quiesce and stop.
+private struct DaemonHandle: @unchecked Sendable {
+    let pointer: OpaquePointer
+}
+
+/// Per-request state kept by libmicrohttpd between calls: the body received so far.
+private final class RequestState {
+    var body: UnsafeMutableRawPointer?
+    var count = 0
+    var capacity = 0
+    var tooLarge = false
+
+    deinit { free(body) }
+
+    /// Appends bytes, keeping JSON parser padding after them. False when memory runs out.
+    func append(_ bytes: UnsafeRawPointer, _ length: Int) -> Bool {
+        let needed = count + length + JSONDocument.padding
+        if needed > capacity {
+            guard reserve(max(needed, capacity * 2)) else { return false }
+        }
+        guard let body else { return false }
+        (body + count).copyMemory(from: UnsafeRawPointer(bytes), byteCount: length)
+        count += length
+        return true
+    }
+
+    func reserve(_ bytes: Int) -> Bool {
+        guard bytes > capacity, let grown = realloc(body, bytes) else { return bytes <= capacity }
+        body = grown
+        capacity = bytes
+        return true
+    }
+
+    func dropBody() {
+        free(body)
+        body = nil
+        count = 0
+        capacity = 0
+    }
+}
+
+/// libmicrohttpd calls this on a worker thread: once after the headers, once per body chunk, once at the end.
+private let accessHandler: MHD_AccessHandlerCallback = { cls, connection, url, method, _, uploadData, uploadDataSize, context in
+    guard let cls, let connection, let context, let uploadDataSize else { return .NO }
+    let server = Unmanaged<HTTPServer>.fromOpaque(cls).takeUnretainedValue()
+    let limit = server.options.maxBodyBytes
+
+    guard let existing = context.pointee else {
+        // Headers received: set up state; refuse a declared body over the limit before reading it.
+        let state = RequestState()
+        context.pointee = Unmanaged.passRetained(state).toOpaque()  // released in requestCompleted
+        server.inFlight.add(1, ordering: .relaxed)
+        let declared = coreward_mhd_content_length(connection)
+        if declared > Int64(limit) {
+            return queue(tooLarge(limit), on: connection)
+        }
+        if declared > 0 {
+            _ = state.reserve(Int(declared) + JSONDocument.padding)
+        }
+        return .YES
+    }
+    let state = Unmanaged<RequestState>.fromOpaque(existing).takeUnretainedValue()
+
+    if uploadDataSize.pointee > 0 {
+        let length = uploadDataSize.pointee
+        uploadDataSize.pointee = 0
+        if state.tooLarge { return .YES }
+        if state.count + length > limit {
+            state.tooLarge = true  // keep reading (and discarding) so that the 413 can be sent
+            state.dropBody()
+            return .YES
+        }
+        if let uploadData, !state.append(uploadData, length) {
+            state.tooLarge = true
+            state.dropBody()
+        }
+        return .YES
+    }
+
+    if state.tooLarge {
+        return queue(tooLarge(limit), on: connection)
+    }
+    let padding = [UInt8](repeating: 0, count: JSONDocument.padding)
+    return padding.withUnsafeBytes { empty in
+        let base = UnsafeRawPointer(state.body) ?? empty.baseAddress
+        let request = HTTPRequest(
+            method: method.map { String(cString: $0) } ?? "",
+            path: url.map { String(cString: $0) } ?? "/",
+            body: UnsafeRawBufferPointer(start: base, count: state.count),
+            bodyCapacity: state.body == nil ? JSONDocument.padding : state.capacity,
+            header: { name in
+                MHD_lookup_connection_value(connection, .HEADER_KIND, name).map { String(cString: $0) }
+            })
+        return queue(server.handler.handle(request), on: connection)
+    }
+}
+
+/// libmicrohttpd calls this when a request is done (answered, failed or cut off).
+private let requestCompleted: MHD_RequestCompletedCallback = { cls, _, context, _ in
+    guard let cls, let context, let state = context.pointee else { return }
+    Unmanaged<RequestState>.fromOpaque(state).release()  // retained in accessHandler
+    context.pointee = nil
+    Unmanaged<HTTPServer>.fromOpaque(cls).takeUnretainedValue().inFlight.subtract(1, ordering: .relaxed)
+}
+
+private func tooLarge(_ limit: Int) -> HTTPResponse {
+    HTTPError(413, "the request body is larger than the limit of \(limit) bytes (--max-body-bytes, COREWARD_MAX_BODY_BYTES)")
+        .response
+}
+
+/// Serialises and queues a response; libmicrohttpd frees the buffer after sending it.
+private func queue(_ response: HTTPResponse, on connection: OpaquePointer) -> MHD_Result {
+    var buffer: JSONWriter.Buffer?
+    switch response.body {
+    case .json(let value):
+        buffer = JSONWriter.serialize(value)
+    case .bytes(let bytes):
+        if let memory = malloc(max(1, bytes.count)) {
+            bytes.withUnsafeBytes { source in
+                if let base = source.baseAddress { memory.copyMemory(from: base, byteCount: source.count) }
+            }
+            buffer = JSONWriter.Buffer(bytes: memory, count: bytes.count)
+        }
+    }
+    guard let buffer,
+          let mhdResponse = MHD_create_response_from_buffer(buffer.count, buffer.bytes, .RESPMEM_MUST_FREE)
+    else {
+        return .NO  // out of memory: close the connection
+    }
+    defer { MHD_destroy_response(mhdResponse) }
+    _ = MHD_add_response_header(mhdResponse, "Content-Type", response.contentType)
+    for (name, value) in response.headers {
+        _ = MHD_add_response_header(mhdResponse, name, value)
+    }
+    return MHD_queue_response(connection, UInt32(response.status), mhdResponse)
+}

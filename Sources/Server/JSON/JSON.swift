@@ -1,0 +1,22 @@
+/// A JSON value to send; rendered by JSONWriter (jansson).
+public enum JSON: Sendable {
+    case null
+    case bool(Bool)
+    case int(Int)
+    case double(Double)
+    case string(String)
+    case array([JSON])
+    case object([(String, JSON)])
+}
+
+extension JSON {
+    /// A string, or null when nil.
+    static func optional(_ value: String?) -> JSON {
+        value.map(JSON.string) ?? .null
+    }
+
+    /// A number array; whole numbers in `integral` mode are written as integers (`[1, 0]`).
+    static func numbers(_ values: [Double], integral: Bool = false) -> JSON {
+        .array(values.map { integral ? .int(Int($0)) : .double($0) })
+    }
+}

@@ -1,0 +1,38 @@
+import Logging
+
+/// An endpoint: a method and path, and what answers it.
+struct Route: Sendable {
+    let method: String
+    let path: String
+    let handle: @Sendable (HTTPRequest) throws(HTTPError) -> HTTPResponse
+}
+
+/// Routes requests to endpoints and turns every error into problem+json, in one place.
+public final class Router: HTTPHandler {
+    private let routes: [String: [Route]]
+    private let logger: Logger
+
+    init(routes: [Route], logger: Logger) {
+        self.routes = Dictionary(grouping: routes, by: \.path)
+        self.logger = logger
+    }
+
+    public func handle(_ request: HTTPRequest) -> HTTPResponse {
+        guard let candidates = routes[request.path] else {
+            return HTTPError(404, "no route \(request.path); see GET /v1/info and api/openapi.yaml").response
+        }
+        guard let route = candidates.first(where: { $0.method == request.method }) else {
+            let allow = candidates.map(\.method).joined(separator: ", ")
+            return HTTPError(405, "\(request.method) is not allowed on \(request.path); use \(allow)",
+                             headers: [("Allow", allow)]).response
+        }
+        do {
+            return try route.handle(request)
+        } catch {
+            if error.status >= 500 {
+                logger.error("request failed", metadata: ["path": "\(request.path)", "detail": "\(error.detail)"])
+            }
+            return error.response
+        }
+    }
+}

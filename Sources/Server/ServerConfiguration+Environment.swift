@@ -1,0 +1,44 @@
+/// A setting given a value it cannot take.
+public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
+    public let description: String
+}
+
+extension ServerConfiguration {
+    /// The environment variable of each integer setting.
+    static var integerVariables: [(String, WritableKeyPath<ServerConfiguration, Int>, ClosedRange<Int>)] {
+        [
+            ("COREWARD_PORT", \.port, 0 ... 65535),
+            ("COREWARD_THREADS", \.threads, 1 ... 1024),
+            ("COREWARD_MAX_BODY_BYTES", \.maxBodyBytes, 1 ... Int(Int32.max)),
+            ("COREWARD_MAX_GROUPS", \.maxGroups, 1 ... 10_000_000),
+            ("COREWARD_MAX_VIEWS", \.maxViews, 1 ... 1024),
+            ("COREWARD_MAX_ROLLOUTS", \.maxRollouts, 1 ... 10_000_000),
+            ("COREWARD_MAX_RESPONSE_BYTES", \.maxResponseBytes, 1 ... Int(Int32.max)),
+            ("COREWARD_MAX_JSON_DEPTH", \.maxJSONDepth, 2 ... 1024),
+            ("COREWARD_MAX_CONNECTIONS", \.maxConnections, 1 ... 1_000_000),
+            ("COREWARD_CONNECTION_TIMEOUT_SECONDS", \.connectionTimeoutSeconds, 0 ... 86400),
+            ("COREWARD_DRAIN_TIMEOUT_SECONDS", \.drainTimeoutSeconds, 0 ... 86400),
+        ]
+    }
+
+    /// Applies `COREWARD_*` variables found in `environment`.
+    public mutating func apply(environment: [String: String]) throws(ConfigurationError) {
+        if let host = environment["COREWARD_HOST"], !host.isEmpty {
+            self.host = host
+        }
+        for (name, keyPath, range) in Self.integerVariables {
+            guard let text = environment[name], !text.isEmpty else { continue }
+            try set(keyPath, to: Int(text), range: range, source: "\(name)=\(text)")
+        }
+    }
+
+    /// Sets an integer setting, checking its range; `source` names where the value came from.
+    public mutating func set(_ keyPath: WritableKeyPath<ServerConfiguration, Int>, to value: Int?,
+                             range: ClosedRange<Int>? = nil, source: String) throws(ConfigurationError) {
+        let allowed = range ?? Self.integerVariables.first { $0.1 == keyPath }?.2 ?? Int.min ... Int.max
+        guard let value, allowed.contains(value) else {
+            throw ConfigurationError(description: "\(source): expected a whole number in \(allowed.lowerBound)...\(allowed.upperBound)")
+        }
+        self[keyPath: keyPath] = value
+    }
+}

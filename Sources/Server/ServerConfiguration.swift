@@ -1,0 +1,51 @@
+/// Everything `coreward serve` can be told, with the defaults it uses. Read once, at the edge.
+public struct ServerConfiguration: Sendable, Equatable {
+    /// Address to listen on.
+    public var host = "127.0.0.1"
+    /// TCP port (0 picks a free one).
+    public var port = 8080
+    /// libmicrohttpd worker threads.
+    public var threads = 2
+    /// Largest request body, in bytes.
+    public var maxBodyBytes = 64 * 1024 * 1024
+    /// Most groups in one request.
+    public var maxGroups = 8192
+    /// Most views in one group.
+    public var maxViews = 16
+    /// Most rollouts in one view (or responses in one vote group or extract call).
+    public var maxRollouts = 1024
+    /// Largest single response text, in UTF-8 bytes.
+    public var maxResponseBytes = 1024 * 1024
+    /// Deepest JSON nesting accepted.
+    public var maxJSONDepth = 64
+    /// Most simultaneous connections.
+    public var maxConnections = 1024
+    /// Idle connections are closed after this many seconds.
+    public var connectionTimeoutSeconds = 60
+    /// On SIGTERM, how long in-flight requests may take to finish.
+    public var drainTimeoutSeconds = 30
+
+    public init() {}
+
+    /// The limits as reported by `/v1/info`, with the flag that sets each.
+    var limits: [(String, Int)] {
+        [
+            ("max_body_bytes", maxBodyBytes),
+            ("max_groups", maxGroups),
+            ("max_views", maxViews),
+            ("max_rollouts", maxRollouts),
+            ("max_response_bytes", maxResponseBytes),
+            ("max_json_depth", maxJSONDepth),
+            ("max_connections", maxConnections),
+            ("connection_timeout_seconds", connectionTimeoutSeconds),
+            ("drain_timeout_seconds", drainTimeoutSeconds),
+            ("threads", threads),
+        ]
+    }
+
+    /// Listener options for the HTTP layer.
+    public var httpOptions: HTTPServerOptions {
+        HTTPServerOptions(host: host, port: port, threads: threads, connectionLimit: maxConnections,
+                          connectionTimeoutSeconds: connectionTimeoutSeconds, maxBodyBytes: maxBodyBytes)
+    }
+}
