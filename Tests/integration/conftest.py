@@ -1,0 +1,110 @@
+"""Fixtures that start the real `coreward` binary on a free loopback port."""
+import json
+import os
+import pathlib
+import re
+import subprocess
+import tempfile
+import time
+
+import pytest
+import requests
+
+REPO = pathlib.Path(__file__).resolve().parents[2]
+SHARED = pathlib.Path(os.environ.get("COREWARD_SHARED", REPO.parent / "shared"))
+BINARY = pathlib.Path(os.environ.get("COREWARD_BIN", REPO / ".build" / "release" / "coreward"))
+
+
+class Server:
+    """A running coreward process and a session to talk to it."""
+
+    def __init__(self, *flags, env=None):
+        if not BINARY.exists():
+            raise RuntimeError(f"{BINARY} is missing: run `make build` first")
+        environment = {k: v for k, v in os.environ.items() if not k.startswith("COREWARD_")}
+        environment.update(env or {})
+        # The log goes to a file, not a pipe: a pipe nobody drains would block the server when full.
+        self.log_file = tempfile.NamedTemporaryFile(prefix="coreward-", suffix=".log", delete=False)
+        self.process = subprocess.Popen(
+            [str(BINARY), "serve", "--host", "127.0.0.1", "--port", "0", *flags],
+            stdout=subprocess.DEVNULL, stderr=self.log_file, env=environment)
+        deadline = time.time() + 30
+        port = None
+        while port is None and time.time() < deadline and self.process.poll() is None:
+            match = re.search(r"address=127\.0\.0\.1:(\d+)", self.log())
+            if match:
+                port = int(match.group(1))
+            else:
+                time.sleep(0.02)
+        if port is None:
+            self.process.kill()
+            raise RuntimeError("coreward did not start:\n" + self.log())
+        self.port = port
+        self.url = f"http://127.0.0.1:{port}"
+        self.session = requests.Session()
+
+    def log(self):
+        return pathlib.Path(self.log_file.name).read_text(errors="replace")
+
+    def post(self, path, body, **kwargs):
+        headers = {"Content-Type": "application/json", **kwargs.pop("headers", {})}
+        data = body if isinstance(body, (bytes, str)) else json.dumps(body)
+        return self.session.post(self.url + path, data=data, headers=headers, timeout=60, **kwargs)
+
+    def get(self, path, **kwargs):
+        return self.session.get(self.url + path, timeout=60, **kwargs)
+
+    def stop(self):
+        self.session.close()
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        return self.process.returncode
+
+
+@pytest.fixture(scope="session")
+def server():
+    running = Server()
+    yield running
+    assert running.stop() == 0, "coreward did not exit cleanly on SIGTERM"
+
+
+@pytest.fixture
+def start_server():
+    """Starts servers with extra flags; stops them after the test."""
+    started = []
+
+    def start(*flags, env=None):
+        running = Server(*flags, env=env)
+        started.append(running)
+        return running
+
+    yield start
+    for running in started:
+        running.stop()
+
+
+def read_jsonl(path):
+    with open(path, encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+@pytest.fixture(scope="session")
+def math_rollouts():
+    return read_jsonl(SHARED / "data" / "rollouts" / "math_qwen25math_instruct_n8.jsonl")
+
+
+def problem(status, response):
+    """Asserts an RFC 9457 problem response and returns its body."""
+    assert response.status_code == status, response.text
+    assert response.headers["Content-Type"] == "application/problem+json"
+    body = response.json()
+    assert body["status"] == status
+    assert body["type"] == "about:blank"
+    assert isinstance(body["title"], str) and body["title"]
+    assert isinstance(body["detail"], str) and body["detail"]
+    return body
