@@ -16,6 +16,20 @@ struct crjson_document {
 
 namespace {
 
+// Each worker thread keeps its last document (parser buffers and node array) for the next request:
+// allocating a fresh parser costs page faults on every request. Bounded: one cached document per
+// thread, and none whose buffers grew past kMaxCachedBytes.
+constexpr size_t kMaxCachedBytes = 16u << 20;
+thread_local crjson_document *cached_document = nullptr;
+
+struct CacheReleaser {
+    ~CacheReleaser() {
+        delete cached_document;
+        cached_document = nullptr;
+    }
+};
+thread_local CacheReleaser cache_releaser;
+
 crjson_status map_error(simdjson::error_code code) {
     switch (code) {
     case simdjson::UTF8_ERROR: return CRJSON_ERR_UTF8;
@@ -110,17 +124,24 @@ void set_message(char *message, size_t capacity, const char *text) {
 extern "C" crjson_document *crjson_parse(const char *bytes, size_t length, size_t padded_capacity,
                                          size_t max_depth, crjson_status *status, char *message,
                                          size_t message_capacity) {
-    crjson_document *document = new (std::nothrow) crjson_document();
+    crjson_document *document = cached_document;
+    cached_document = nullptr;
+    (void)&cache_releaser;  // make sure the thread's cache is freed when the thread exits
+    if (document == nullptr) {
+        document = new (std::nothrow) crjson_document();
+    }
     if (document == nullptr) {
         *status = CRJSON_ERR_MEMORY;
         set_message(message, message_capacity, "out of memory");
         return nullptr;
     }
     try {
-        if (document->parser.allocate(length, max_depth) != simdjson::SUCCESS) {
+        document->nodes.clear();
+        if ((document->parser.capacity() < length || document->parser.max_depth() != max_depth) &&
+            document->parser.allocate(length, max_depth) != simdjson::SUCCESS) {
             *status = CRJSON_ERR_MEMORY;
             set_message(message, message_capacity, "cannot allocate the JSON parser");
-            delete document;
+            crjson_free(document);
             return nullptr;
         }
         bool copy = padded_capacity < length + simdjson::SIMDJSON_PADDING;
@@ -130,7 +151,7 @@ extern "C" crjson_document *crjson_parse(const char *bytes, size_t length, size_
         if (code != simdjson::SUCCESS) {
             *status = map_error(code);
             set_message(message, message_capacity, simdjson::error_message(code));
-            delete document;
+            crjson_free(document);
             return nullptr;
         }
         document->nodes.reserve(length / 32 + 16);
@@ -150,6 +171,12 @@ extern "C" const crjson_node *crjson_nodes(const crjson_document *document, size
     return document->nodes.data();
 }
 
-extern "C" void crjson_free(crjson_document *document) { delete document; }
+extern "C" void crjson_free(crjson_document *document) {
+    if (cached_document == nullptr && document->parser.capacity() <= kMaxCachedBytes) {
+        cached_document = document;
+    } else {
+        delete document;
+    }
+}
 
 extern "C" size_t crjson_padding(void) { return simdjson::SIMDJSON_PADDING; }

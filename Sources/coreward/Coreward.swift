@@ -1,4 +1,6 @@
 import ArgumentParser
+import Logging
+import Server
 
 /// The coreward command line: the reward service and its offline tools.
 @main
@@ -6,7 +8,17 @@ struct Coreward: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "coreward",
         abstract: "Co-Reward rewards for RL trainers of language models, without ground-truth labels.",
-        subcommands: [Serve.self, Score.self],
+        subcommands: [Serve.self, Score.self, Routes.self],
         defaultSubcommand: Serve.self
     )
+}
+
+/// `coreward routes`: the HTTP routes the service answers, one "METHOD /path" a line.
+struct Routes: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List the HTTP routes the service answers.")
+
+    func run() {
+        let router = Service(configuration: ServerConfiguration()).router(logger: Logger(label: "coreward"))
+        router.table.forEach { print($0) }
+    }
 }

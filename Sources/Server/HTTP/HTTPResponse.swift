@@ -25,4 +25,16 @@ public struct HTTPResponse: Sendable {
         self.contentType = contentType
         self.headers = headers
     }
+
+    /// The same response with one more header.
+    func adding(header: (String, String)) -> HTTPResponse {
+        HTTPResponse(status: status, body: body, contentType: contentType, headers: headers + [header])
+    }
+
+    private init(status: Int, body: Body, contentType: String, headers: [(String, String)]) {
+        self.status = status
+        self.body = body
+        self.contentType = contentType
+        self.headers = headers
+    }
 }

@@ -59,7 +59,7 @@ public final class HTTPServer: Sendable {
         let ipv6: Int32 = found.pointee.ai_family == AF_INET6 ? 1 : 0
         let started = coreward_mhd_start(
             ipv6, address, UInt32(max(1, options.threads)), UInt32(max(1, options.connectionLimit)),
-            UInt32(max(0, options.connectionTimeoutSeconds)), 128 * 1024,
+            UInt32(max(0, options.connectionTimeoutSeconds)), 256 * 1024,
             accessHandler, Unmanaged.passUnretained(self).toOpaque(),
             requestCompleted, Unmanaged.passUnretained(self).toOpaque())
         guard let started else {

@@ -13,15 +13,9 @@ enum JSONWriter {
     static func serialize(_ value: JSON) -> Buffer? {
         guard let tree = build(value) else { return nil }
         defer { json_decref(tree) }
-        let flags = coreward_json_dump_flags()
-        let size = json_dumpb(tree, nil, 0, flags)
-        guard size > 0, let memory = malloc(size) else { return nil }
-        let written = json_dumpb(tree, memory.assumingMemoryBound(to: CChar.self), size, flags)
-        guard written == size else {
-            free(memory)
-            return nil
-        }
-        return Buffer(bytes: memory, count: size)
+        // One pass: json_dumps allocates with malloc (jansson's default allocator), so free() releases it.
+        guard let text = json_dumps(tree, coreward_json_dump_flags()) else { return nil }
+        return Buffer(bytes: UnsafeMutableRawPointer(text), count: strlen(text))
     }
 
     /// Serialises `value` into a String (for the command line and tests).
