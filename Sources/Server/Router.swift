@@ -1,20 +1,44 @@
 import Logging
 
-/// An endpoint: a method and path, and what answers it.
+/// An endpoint: a method and path, who may call it, and what answers it.
 struct Route: Sendable {
+    /// Whether a route needs the API key (when one is configured).
+    enum Access: Sendable {
+        /// Health, readiness and metrics: always open, so that probes and scrapers need no secret.
+        case open
+        /// `/v1` routes.
+        case protected
+    }
+
     let method: String
     let path: String
-    let handle: @Sendable (HTTPRequest) throws(HTTPError) -> HTTPResponse
+    let access: Access
+    let handle: @Sendable (HTTPRequest, RequestContext) throws(HTTPError) -> HTTPResponse
+
+    init(method: String, path: String, access: Access = .protected,
+         handle: @escaping @Sendable (HTTPRequest, RequestContext) throws(HTTPError) -> HTTPResponse) {
+        self.method = method
+        self.path = path
+        self.access = access
+        self.handle = handle
+    }
 }
 
-/// Routes requests to endpoints and turns every error into problem+json, in one place.
+/// Routes requests to endpoints and, in one place, turns errors into problem+json, checks the API key,
+/// assigns request ids, times requests, logs them and counts them.
 public final class Router: HTTPHandler {
     private let routes: [String: [Route]]
     private let logger: Logger
+    private let apiKey: APIKey?
+    private let metrics: ServiceMetrics
+    private let timeBudget: Duration
 
-    init(routes: [Route], logger: Logger) {
+    init(routes: [Route], logger: Logger, apiKey: APIKey?, metrics: ServiceMetrics, timeBudget: Duration) {
         self.routes = Dictionary(grouping: routes, by: \.path)
         self.logger = logger
+        self.apiKey = apiKey
+        self.metrics = metrics
+        self.timeBudget = timeBudget
     }
 
     /// Every route as "METHOD /path", sorted.
@@ -22,14 +46,25 @@ public final class Router: HTTPHandler {
         routes.values.flatMap { $0 }.map { "\($0.method) \($0.path)" }.sorted()
     }
 
-    /// Answers a request; the response carries a `Server-Timing` header with the time spent here
-    /// (parsing, scoring, serialising not included), so that a trainer can tell server time from network time.
+    /// Answers a request. The response carries `X-Request-Id` and `Server-Timing` (the time spent here:
+    /// routing, parsing, scoring, building the answer), so that a trainer can tell server time from network time.
     public func handle(_ request: HTTPRequest) -> HTTPResponse {
         let start = ContinuousClock.now
-        let response = route(request)
+        let context = RequestContext(id: RequestContext.requestID(from: request.header("X-Request-Id")),
+                                     deadline: start + timeBudget)
+        metrics.requestStarted()
+        let (response, routeName) = route(request, context)
         let elapsed = ContinuousClock.now - start
-        let milliseconds = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1e3
-        return response.adding(header: ("Server-Timing", "app;dur=\(Self.format(milliseconds))"))
+        metrics.requestFinished(route: routeName, method: request.method, status: response.status, duration: elapsed)
+        let milliseconds = Double(elapsed.components.seconds) * 1e3 + Double(elapsed.components.attoseconds) / 1e15
+        logger.info("request", metadata: [
+            "request_id": "\(context.id)", "method": "\(request.method)", "path": "\(request.path)",
+            "status": "\(response.status)", "duration_ms": "\(Self.format(milliseconds))",
+            "bytes_in": "\(request.body.count)",
+        ])
+        return response
+            .adding(header: ("X-Request-Id", context.id))
+            .adding(header: ("Server-Timing", "app;dur=\(Self.format(milliseconds))"))
     }
 
     /// Milliseconds with three decimals.
@@ -39,22 +74,29 @@ public final class Router: HTTPHandler {
         return "\(micros / 1000).\(String(repeating: "0", count: 3 - fraction.count))\(fraction)"
     }
 
-    private func route(_ request: HTTPRequest) -> HTTPResponse {
+    /// The response, and the route name for metrics (unknown paths are one bucket, not one label each).
+    private func route(_ request: HTTPRequest, _ context: RequestContext) -> (HTTPResponse, String) {
         guard let candidates = routes[request.path] else {
-            return HTTPError(404, "no route \(request.path); see GET /v1/info and api/openapi.yaml").response
+            return (HTTPError(404, "no route \(request.path); see GET /v1/info and api/openapi.yaml").response, "unmatched")
         }
         guard let route = candidates.first(where: { $0.method == request.method }) else {
             let allow = candidates.map(\.method).joined(separator: ", ")
-            return HTTPError(405, "\(request.method) is not allowed on \(request.path); use \(allow)",
-                             headers: [("Allow", allow)]).response
+            return (HTTPError(405, "\(request.method) is not allowed on \(request.path); use \(allow)",
+                              headers: [("Allow", allow)]).response, request.path)
+        }
+        if route.access == .protected, let apiKey, !apiKey.accepts(authorization: request.header("Authorization")) {
+            return (HTTPError(401, "this route needs the API key: send Authorization: Bearer <key>",
+                              headers: [("WWW-Authenticate", "Bearer")]).response, request.path)
         }
         do {
-            return try route.handle(request)
+            return (try route.handle(request, context), request.path)
         } catch {
             if error.status >= 500 {
-                logger.error("request failed", metadata: ["path": "\(request.path)", "detail": "\(error.detail)"])
+                logger.warning("request failed", metadata: [
+                    "request_id": "\(context.id)", "path": "\(request.path)", "detail": "\(error.detail)",
+                ])
             }
-            return error.response
+            return (error.response, request.path)
         }
     }
 }

@@ -1,6 +1,10 @@
 /// A setting given a value it cannot take.
 public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
     public let description: String
+
+    public init(description: String) {
+        self.description = description
+    }
 }
 
 extension ServerConfiguration {
@@ -26,10 +30,27 @@ extension ServerConfiguration {
         if let host = environment["COREWARD_HOST"], !host.isEmpty {
             self.host = host
         }
+        if let text = environment["COREWARD_METRICS_PORT"], !text.isEmpty {
+            guard let port = Int(text), (0 ... 65535).contains(port) else {
+                throw ConfigurationError(description: "COREWARD_METRICS_PORT=\(text): expected a port number")
+            }
+            metricsPort = port
+        }
+        if let text = environment["COREWARD_REQUEST_TIMEOUT_SECONDS"], !text.isEmpty {
+            try setRequestTimeout(Double(text), source: "COREWARD_REQUEST_TIMEOUT_SECONDS=\(text)")
+        }
         for (name, keyPath, range) in Self.integerVariables {
             guard let text = environment[name], !text.isEmpty else { continue }
             try set(keyPath, to: Int(text), range: range, source: "\(name)=\(text)")
         }
+    }
+
+    /// Sets the per-request time budget (seconds, fractions allowed, at most a day).
+    public mutating func setRequestTimeout(_ seconds: Double?, source: String) throws(ConfigurationError) {
+        guard let seconds, seconds > 0, seconds <= 86400 else {
+            throw ConfigurationError(description: "\(source): expected a number of seconds above 0 and at most 86400")
+        }
+        requestTimeoutSeconds = seconds
     }
 
     /// Sets an integer setting, checking its range; `source` names where the value came from.

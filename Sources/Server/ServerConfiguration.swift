@@ -24,12 +24,16 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var connectionTimeoutSeconds = 60
     /// On SIGTERM, how long in-flight requests may take to finish.
     public var drainTimeoutSeconds = 30
+    /// Time budget of one request; past it the answer is a 503 with Retry-After, never a partial one.
+    public var requestTimeoutSeconds = 60.0
+    /// Serve `/metrics` on this port instead of the main one (nil: on the main port).
+    public var metricsPort: Int?
 
     public init() {}
 
-    /// The limits as reported by `/v1/info`, with the flag that sets each.
-    var limits: [(String, Int)] {
-        [
+    /// The limits as reported by `/v1/info`.
+    var limits: [(String, JSON)] {
+        let integers: [(String, Int)] = [
             ("max_body_bytes", maxBodyBytes),
             ("max_groups", maxGroups),
             ("max_views", maxViews),
@@ -41,11 +45,20 @@ public struct ServerConfiguration: Sendable, Equatable {
             ("drain_timeout_seconds", drainTimeoutSeconds),
             ("threads", threads),
         ]
+        return integers.map { ($0.0, JSON.int($0.1)) } + [("request_timeout_seconds", .double(requestTimeoutSeconds))]
     }
 
     /// Listener options for the HTTP layer.
     public var httpOptions: HTTPServerOptions {
         HTTPServerOptions(host: host, port: port, threads: threads, connectionLimit: maxConnections,
                           connectionTimeoutSeconds: connectionTimeoutSeconds, maxBodyBytes: maxBodyBytes)
+    }
+
+    /// Listener options for the separate metrics port, when there is one: one thread, small bodies.
+    public var metricsHTTPOptions: HTTPServerOptions? {
+        metricsPort.map {
+            HTTPServerOptions(host: host, port: $0, threads: 1, connectionLimit: 64,
+                              connectionTimeoutSeconds: connectionTimeoutSeconds, maxBodyBytes: 4096)
+        }
     }
 }

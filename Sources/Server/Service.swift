@@ -5,10 +5,14 @@ import Synchronization
 /// The coreward HTTP service: configuration, run state and the routes of every endpoint.
 public final class Service: Sendable {
     public let configuration: ServerConfiguration
+    public let metrics = ServiceMetrics()
+    private let apiKey: APIKey?
     private let draining = Atomic<Bool>(false)
 
-    public init(configuration: ServerConfiguration) {
+    /// `apiKey`, when given, guards every `/v1` route.
+    public init(configuration: ServerConfiguration, apiKey: APIKey? = nil) {
         self.configuration = configuration
+        self.apiKey = apiKey
     }
 
     /// True once a shutdown has begun: `/readyz` then answers 503.
@@ -17,16 +21,29 @@ public final class Service: Sendable {
     /// Marks the service as shutting down.
     public func beginDraining() { draining.store(true, ordering: .relaxed) }
 
-    /// The router over every endpoint.
+    /// The router of the main port: every endpoint, and `/metrics` unless it has a port of its own.
     public func router(logger: Logger) -> Router {
         let limits = RequestLimits(configuration)
         var routes: [Route] = []
         routes += HealthEndpoint(service: self).routes
-        routes += InfoEndpoint(configuration: configuration).routes
+        routes += InfoEndpoint(configuration: configuration, authenticated: apiKey != nil).routes
         routes += ExtractEndpoint(limits: limits).routes
         routes += VoteEndpoint(limits: limits).routes
-        routes += RewardEndpoint(limits: limits).routes
-        return Router(routes: routes, logger: logger)
+        routes += RewardEndpoint(limits: limits, metrics: metrics).routes
+        if configuration.metricsPort == nil {
+            routes += MetricsEndpoint(metrics: metrics).routes
+        }
+        return makeRouter(routes, logger: logger)
+    }
+
+    /// The router of the separate metrics port (`--metrics-port`): `/metrics` and the health routes.
+    public func metricsRouter(logger: Logger) -> Router {
+        makeRouter(MetricsEndpoint(metrics: metrics).routes + HealthEndpoint(service: self).routes, logger: logger)
+    }
+
+    private func makeRouter(_ routes: [Route], logger: Logger) -> Router {
+        Router(routes: routes, logger: logger, apiKey: apiKey, metrics: metrics,
+               timeBudget: .milliseconds(Int64((configuration.requestTimeoutSeconds * 1000).rounded())))
     }
 }
 

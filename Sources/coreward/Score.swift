@@ -25,7 +25,9 @@ struct Score: ParsableCommand {
         }
         var configuration = ServerConfiguration()
         configuration.maxBodyBytes = Int(Int32.max)
-        let router = Service(configuration: configuration).router(logger: Logger(label: "coreward"))
+        var logger = Logger(label: "coreward")
+        logger.logLevel = .warning
+        let router = Service(configuration: configuration).router(logger: logger)
         let answer = router.respond(method: "POST", path: route, body: Array(data),
                                     headers: ["Content-Type": "application/json"])
         print(answer.body)

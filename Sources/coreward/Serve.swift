@@ -29,22 +29,44 @@ struct Serve: ParsableCommand {
     var maxJsonDepth: Int?
     @Option(help: "Most simultaneous connections (env COREWARD_MAX_CONNECTIONS; default 1024).")
     var maxConnections: Int?
-    @Option(help: "Seconds before an idle connection is closed (env COREWARD_CONNECTION_TIMEOUT_SECONDS; default 60).")
+    @Option(help: "Seconds before an idle or stalled connection is closed (env COREWARD_CONNECTION_TIMEOUT_SECONDS; default 60).")
     var connectionTimeoutSeconds: Int?
     @Option(help: "Seconds in-flight requests get to finish after SIGTERM (env COREWARD_DRAIN_TIMEOUT_SECONDS; default 30).")
     var drainTimeoutSeconds: Int?
+    @Option(help: "Time budget of one request in seconds (fractions allowed); past it a 503 with Retry-After (env COREWARD_REQUEST_TIMEOUT_SECONDS; default 60).")
+    var requestTimeoutSeconds: Double?
+    @Option(help: "Serve /metrics on this port instead of the main one (env COREWARD_METRICS_PORT).")
+    var metricsPort: Int?
+    @Option(help: "File holding the API key that every /v1 route then requires as 'Authorization: Bearer <key>' (env COREWARD_API_KEY_FILE).")
+    var apiKeyFile: String?
+    @Option(help: "trace, debug, info (access log), notice, warning, error or critical (env COREWARD_LOG_LEVEL; default info).")
+    var logLevel: String?
+    @Option(help: "text or json (env COREWARD_LOG_FORMAT; default text).")
+    var logFormat: String?
 
     func run() throws {
-        LoggingSystem.bootstrap(StreamLogHandler.standardError)
+        let environment = ProcessInfo.processInfo.environment
+        let level = try choice(logLevel, environment["COREWARD_LOG_LEVEL"], default: Logger.Level.info, name: "--log-level")
+        let format = try choice(logFormat, environment["COREWARD_LOG_FORMAT"], default: LogFormat.text, name: "--log-format")
+        LoggingSystem.bootstrap { label in
+            var handler: any LogHandler = format == .json ? JSONLogHandler(label: label) : StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
         let logger = Logger(label: "coreward")
+
         let configuration: ServerConfiguration
         do {
-            configuration = try resolve(environment: ProcessInfo.processInfo.environment)
+            configuration = try resolve(environment: environment)
         } catch {
             throw ValidationError(error.description)
         }
-        let service = Service(configuration: configuration)
+        let apiKey = try loadAPIKey(apiKeyFile ?? environment["COREWARD_API_KEY_FILE"])
+        let service = Service(configuration: configuration, apiKey: apiKey)
         let server = HTTPServer(options: configuration.httpOptions, handler: service.router(logger: logger))
+        let metricsServer = configuration.metricsHTTPOptions.map {
+            HTTPServer(options: $0, handler: service.metricsRouter(logger: logger))
+        }
 
         // Signals are taken by a dispatch source, not by the default handler that would kill the process.
         signal(SIGPIPE, SIG_IGN)
@@ -59,32 +81,37 @@ struct Serve: ParsableCommand {
         }
 
         let port: Int
+        var boundMetricsPort: Int?
         do {
             port = try server.start()
+            boundMetricsPort = try metricsServer?.start()
         } catch {
             logger.critical("\(error.description)")
             throw ExitCode.failure
         }
-        logger.info("coreward listening", metadata: [
+        var started: Logger.Metadata = [
             "address": "\(configuration.host):\(port)", "threads": "\(configuration.threads)",
-        ])
+            "auth": "\(apiKey == nil ? "none" : "bearer")",
+        ]
+        if let boundMetricsPort { started["metrics_address"] = "\(configuration.host):\(boundMetricsPort)" }
+        logger.notice("coreward listening", metadata: started)
 
         stop.wait()
-        logger.info("shutting down: draining in-flight requests",
-                    metadata: ["in_flight": "\(server.requestsInFlight)"])
+        logger.notice("shutting down: draining in-flight requests", metadata: ["in_flight": "\(server.requestsInFlight)"])
         service.beginDraining()
         server.quiesce()
         let deadline = DispatchTime.now() + .seconds(configuration.drainTimeoutSeconds)
         while server.requestsInFlight > 0, DispatchTime.now() < deadline {
-            usleep(10_000)
+            usleep(5_000)
         }
         let abandoned = server.requestsInFlight
         server.stop()
+        metricsServer?.stop()
         sources.forEach { $0.cancel() }
         if abandoned > 0 {
             logger.warning("drain timeout reached", metadata: ["abandoned": "\(abandoned)"])
         }
-        logger.info("stopped")
+        logger.notice("stopped")
     }
 
     /// Defaults, then COREWARD_* variables, then flags.
@@ -93,6 +120,12 @@ struct Serve: ParsableCommand {
         configuration.threads = max(1, ProcessInfo.processInfo.activeProcessorCount)
         try configuration.apply(environment: environment)
         if let host { configuration.host = host }
+        if let metricsPort {
+            guard (0 ... 65535).contains(metricsPort) else {
+                throw ConfigurationError(description: "--metrics-port \(metricsPort): expected a port number")
+            }
+            configuration.metricsPort = metricsPort
+        }
         let flags: [(Int?, WritableKeyPath<ServerConfiguration, Int>, String)] = [
             (port, \.port, "--port"),
             (threads, \.threads, "--threads"),
@@ -106,9 +139,39 @@ struct Serve: ParsableCommand {
             (connectionTimeoutSeconds, \.connectionTimeoutSeconds, "--connection-timeout-seconds"),
             (drainTimeoutSeconds, \.drainTimeoutSeconds, "--drain-timeout-seconds"),
         ]
+        if let requestTimeoutSeconds {
+            try configuration.setRequestTimeout(requestTimeoutSeconds, source: "--request-timeout-seconds \(requestTimeoutSeconds)")
+        }
         for (value, keyPath, flag) in flags {
             if let value { try configuration.set(keyPath, to: value, source: "\(flag) \(value)") }
         }
         return configuration
     }
+
+    private func loadAPIKey(_ path: String?) throws -> APIKey? {
+        guard let path, !path.isEmpty else { return nil }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ValidationError("cannot read the API key file \(path)")
+        }
+        guard let key = APIKey(fileContents: String(decoding: data, as: UTF8.self)) else {
+            throw ValidationError("the API key file \(path) must hold one key without spaces")
+        }
+        return key
+    }
+
+    private func choice<Value: RawRepresentable & CaseIterable>(
+        _ flag: String?, _ variable: String?, default fallback: Value, name: String
+    ) throws -> Value where Value.RawValue == String {
+        guard let text = flag ?? variable, !text.isEmpty else { return fallback }
+        guard let value = Value(rawValue: text) else {
+            let names = Value.allCases.map(\.rawValue).joined(separator: ", ")
+            throw ValidationError("\(name) \(text): expected one of \(names)")
+        }
+        return value
+    }
+}
+
+/// How log lines look.
+enum LogFormat: String, CaseIterable {
+    case text, json
 }

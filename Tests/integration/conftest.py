@@ -31,7 +31,7 @@ class Server:
         deadline = time.time() + 30
         port = None
         while port is None and time.time() < deadline and self.process.poll() is None:
-            match = re.search(r"address=127\.0\.0\.1:(\d+)", self.log())
+            match = re.search(r"\baddress[=\":]+127\.0\.0\.1:(\d+)", self.log())
             if match:
                 port = int(match.group(1))
             else:

@@ -5,10 +5,12 @@ struct ExtractEndpoint {
     let limits: RequestLimits
 
     var routes: [Route] {
-        [Route(method: "POST", path: "/v1/extract") { [self] request throws(HTTPError) in try handle(request) }]
+        [Route(method: "POST", path: "/v1/extract") { [self] request, context throws(HTTPError) in
+            try handle(request, context)
+        }]
     }
 
-    func handle(_ request: HTTPRequest) throws(HTTPError) -> HTTPResponse {
+    func handle(_ request: HTTPRequest, _ context: RequestContext) throws(HTTPError) -> HTTPResponse {
         let document = try RequestBody.parse(request, maxDepth: limits.maxJSONDepth)
         let fields = try document.root.fields(at: "", allowed: ["responses", "extract"])
         let mode = try fields["extract"].choice(ExtractionMode.self, at: "/extract", default: .strict)

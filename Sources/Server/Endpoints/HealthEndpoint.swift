@@ -4,10 +4,10 @@ struct HealthEndpoint {
 
     var routes: [Route] {
         [
-            Route(method: "GET", path: "/healthz") { _ throws(HTTPError) in
+            Route(method: "GET", path: "/healthz", access: .open) { _, _ throws(HTTPError) in
                 HTTPResponse(json: .object([("status", .string("ok"))]))
             },
-            Route(method: "GET", path: "/readyz") { [service] _ throws(HTTPError) in
+            Route(method: "GET", path: "/readyz", access: .open) { [service] _, _ throws(HTTPError) in
                 if service.isDraining {
                     throw HTTPError(503, "shutting down: draining in-flight requests", headers: [("Retry-After", "1")])
                 }

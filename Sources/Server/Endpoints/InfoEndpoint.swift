@@ -3,6 +3,7 @@ import Core
 /// `GET /v1/info`: version, limits and supported modes.
 struct InfoEndpoint {
     let configuration: ServerConfiguration
+    let authenticated: Bool
 
     /// The service version.
     static let version = "0.1.0"
@@ -13,7 +14,8 @@ struct InfoEndpoint {
             ("version", .string(Self.version)),
             ("method", .string("Co-Reward (arXiv 2508.00410)")),
             ("model", .null),
-            ("limits", .object(configuration.limits.map { ($0.0, .int($0.1)) })),
+            ("limits", .object(configuration.limits)),
+            ("auth", .string(authenticated ? "bearer" : "none")),
             ("modes", .object([
                 ("mode", .array(RewardMode.allCases.map { .string($0.rawValue) })),
                 ("reward", .array(RewardKind.allCases.map { .string($0.rawValue) })),
@@ -29,6 +31,6 @@ struct InfoEndpoint {
                 ("extract", .string(ExtractionMode.strict.rawValue)),
             ])),
         ])
-        return [Route(method: "GET", path: "/v1/info") { _ throws(HTTPError) in HTTPResponse(json: body) }]
+        return [Route(method: "GET", path: "/v1/info") { _, _ throws(HTTPError) in HTTPResponse(json: body) }]
     }
 }

@@ -3,9 +3,12 @@ import Core
 /// `POST /v1/reward`, the hot path: groups of views of rollouts to rewards, advantages and diagnostics.
 struct RewardEndpoint {
     let limits: RequestLimits
+    let metrics: ServiceMetrics
 
     var routes: [Route] {
-        [Route(method: "POST", path: "/v1/reward") { [self] request throws(HTTPError) in try handle(request) }]
+        [Route(method: "POST", path: "/v1/reward") { [self] request, context throws(HTTPError) in
+            try handle(request, context)
+        }]
     }
 
     /// The decoded request: options and, per group, its id and answers.
@@ -15,14 +18,15 @@ struct RewardEndpoint {
         var groups: [GroupAnswers]
     }
 
-    func handle(_ request: HTTPRequest) throws(HTTPError) -> HTTPResponse {
+    func handle(_ request: HTTPRequest, _ context: RequestContext) throws(HTTPError) -> HTTPResponse {
         let document = try RequestBody.parse(request, maxDepth: limits.maxJSONDepth)
-        let decoded = try decode(document.root)
+        let decoded = try decode(document.root, context)
         let scorer = RewardScorer(options: decoded.options)
         var stats = BatchStats()
         var groups: [JSON] = []
         groups.reserveCapacity(decoded.groups.count)
         for (g, group) in decoded.groups.enumerated() {
+            try context.checkDeadline()
             let scored: ScoredGroup
             do {
                 scored = try scorer.score(group, pointer: "/groups/\(g)")
@@ -32,6 +36,7 @@ struct RewardEndpoint {
             stats.add(scored)
             groups.append(render(scored, id: decoded.ids[g], answers: group.views, options: decoded.options))
         }
+        metrics.recordBatch(stats)
         var statsFields: [(String, JSON)] = [
             ("groups", .int(stats.groups)),
             ("rollouts", .int(stats.rollouts)),
@@ -45,7 +50,7 @@ struct RewardEndpoint {
         return HTTPResponse(json: .object([("groups", .array(groups)), ("stats", .object(statsFields))]))
     }
 
-    func decode(_ root: JSONNode) throws(HTTPError) -> Request {
+    func decode(_ root: JSONNode, _ context: RequestContext) throws(HTTPError) -> Request {
         let fields = try root.fields(at: "", allowed: ["mode", "equivalence", "reward", "advantage", "extract", "groups"])
         var options = RewardOptions()
         options.mode = try fields["mode"].choice(RewardMode.self, at: "/mode", default: .coReward)
@@ -64,6 +69,7 @@ struct RewardEndpoint {
         ids.reserveCapacity(groupNodes.count)
         groups.reserveCapacity(groupNodes.count)
         for (g, groupNode) in groupNodes.enumerated() {
+            if g % 64 == 0 { try context.checkDeadline() }
             let pointer = "/groups/\(g)"
             let groupFields = try groupNode.fields(at: pointer, allowed: ["id", "views", "label"])
             ids.append(try groupFields["id"].map { node throws(HTTPError) in try node.string(at: pointer + "/id") })

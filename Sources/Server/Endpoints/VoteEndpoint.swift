@@ -5,10 +5,12 @@ struct VoteEndpoint {
     let limits: RequestLimits
 
     var routes: [Route] {
-        [Route(method: "POST", path: "/v1/vote") { [self] request throws(HTTPError) in try handle(request) }]
+        [Route(method: "POST", path: "/v1/vote") { [self] request, context throws(HTTPError) in
+            try handle(request, context)
+        }]
     }
 
-    func handle(_ request: HTTPRequest) throws(HTTPError) -> HTTPResponse {
+    func handle(_ request: HTTPRequest, _ context: RequestContext) throws(HTTPError) -> HTTPResponse {
         let document = try RequestBody.parse(request, maxDepth: limits.maxJSONDepth)
         let fields = try document.root.fields(at: "", allowed: ["groups", "equivalence", "extract"])
         let equivalence = try fields["equivalence"].choice(Equivalence.self, at: "/equivalence", default: .exact)
@@ -20,6 +22,7 @@ struct VoteEndpoint {
         var results: [JSON] = []
         results.reserveCapacity(groups.count)
         for (g, group) in groups.enumerated() {
+            if g % 64 == 0 { try context.checkDeadline() }
             let pointer = "/groups/\(g)"
             let groupFields = try group.fields(at: pointer, allowed: ["id", "responses"])
             let id = try groupFields["id"].map { node throws(HTTPError) in try node.string(at: pointer + "/id") }

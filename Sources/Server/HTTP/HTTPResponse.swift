@@ -19,9 +19,9 @@ public struct HTTPResponse: Sendable {
         self.headers = headers
     }
 
-    public init(status: Int = 200, text: String, contentType: String, headers: [(String, String)] = []) {
+    public init(status: Int = 200, bytes: [UInt8], contentType: String, headers: [(String, String)] = []) {
         self.status = status
-        self.body = .bytes(Array(text.utf8))
+        self.body = .bytes(bytes)
         self.contentType = contentType
         self.headers = headers
     }

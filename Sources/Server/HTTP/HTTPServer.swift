@@ -69,13 +69,30 @@ public final class HTTPServer: Sendable {
         return Int(coreward_mhd_bound_port(started))
     }
 
-    /// Stops accepting new connections; requests already received go on.
+    /// Stops accepting new connections; requests already received go on. Connections that the kernel
+    /// had already accepted into the listen backlog are handed to the daemon rather than reset, so that a
+    /// client whose connect succeeded is answered.
     public func quiesce() {
         daemon.withLock { current in
-            if let current {
-                let fd = MHD_quiesce_daemon(current.pointer)
-                if fd >= 0 { close(fd) }
+            guard let current else { return }
+            let listener = MHD_quiesce_daemon(current.pointer)
+            guard listener >= 0 else { return }
+            _ = fcntl(listener, F_SETFL, fcntl(listener, F_GETFL) | O_NONBLOCK)
+            while true {
+                var address = sockaddr_storage()
+                var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+                let client = withUnsafeMutablePointer(to: &address) {
+                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { accept(listener, $0, &length) }
+                }
+                guard client >= 0 else { break }
+                let added = withUnsafePointer(to: &address) {
+                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                        MHD_add_connection(current.pointer, client, $0, length)
+                    }
+                }
+                if added != .YES { close(client) }
             }
+            close(listener)
         }
     }
 

@@ -1,0 +1,83 @@
+import Core
+import Prometheus
+
+/// The service's Prometheus metrics (swift-prometheus); the only file that sees the registry.
+public final class ServiceMetrics: Sendable {
+    private let registry = PrometheusCollectorRegistry()
+    private let inFlight: Gauge
+    private let groups: Counter
+    private let rollouts: Counter
+    private let rewardSum: Counter
+    private let emptyAnswers: Counter
+    private let groupsAgreeing: Counter
+    private let labelledViews: Counter
+    private let correctLabels: Counter
+    private let batchMeanReward: Gauge
+    private let batchLabelAccuracy: Gauge
+
+    /// Request latency buckets, 0.5 ms to 30 s.
+    private static let latencyBuckets: [Duration] = [
+        .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10),
+        .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500),
+        .seconds(1), .seconds(2.5), .seconds(5), .seconds(10), .seconds(30),
+    ]
+
+    public init() {
+        func name(_ metric: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
+            MetricNameDescriptor(namespace: "coreward", metricName: metric, unitName: unit, helpText: help)
+        }
+        inFlight = registry.makeGauge(descriptor: name("http_requests_in_flight", "", "Requests being handled."))
+        groups = registry.makeCounter(descriptor: name("groups_scored", "total", "Groups scored by /v1/reward."))
+        rollouts = registry.makeCounter(descriptor: name("rollouts_scored", "total", "Rollouts scored by /v1/reward."))
+        rewardSum = registry.makeCounter(descriptor: name("reward_sum", "total",
+                                                          "Sum of all rewards given; divide by rollouts_scored for the mean."))
+        emptyAnswers = registry.makeCounter(descriptor: name("empty_answers", "total",
+                                                             "Rollouts scored without a (non-blank) answer."))
+        groupsAgreeing = registry.makeCounter(descriptor: name("groups_views_agree", "total",
+                                                               "Groups whose views' own majority answers agree."))
+        labelledViews = registry.makeCounter(descriptor: name("labelled_views", "total",
+                                                              "Views scored whose group carried a label."))
+        correctLabels = registry.makeCounter(descriptor: name("pseudo_labels_correct", "total",
+                                                              "Pseudo-labels equivalent to the given label."))
+        batchMeanReward = registry.makeGauge(descriptor: name("last_batch_mean_reward", "",
+                                                              "Mean reward of the last /v1/reward batch."))
+        batchLabelAccuracy = registry.makeGauge(descriptor: name("last_batch_label_accuracy", "",
+                                                                 "Label accuracy of the last /v1/reward batch that carried labels."))
+    }
+
+    /// A request started being handled.
+    func requestStarted() { inFlight.increment() }
+
+    /// A request was answered.
+    func requestFinished(route: String, method: String, status: Int, duration: Duration) {
+        inFlight.decrement()
+        registry.makeCounter(
+            descriptor: MetricNameDescriptor(namespace: "coreward", metricName: "http_requests", unitName: "total",
+                                             helpText: "HTTP requests by route, method and status."),
+            labels: [("route", route), ("method", method), ("status", String(status))]
+        ).increment()
+        registry.makeDurationHistogram(
+            descriptor: MetricNameDescriptor(namespace: "coreward", metricName: "http_request_duration", unitName: "seconds",
+                                             helpText: "Time spent handling a request, by route."),
+            labels: [("route", route)], buckets: Self.latencyBuckets
+        ).record(duration)
+    }
+
+    /// A `/v1/reward` batch was scored.
+    func recordBatch(_ stats: BatchStats) {
+        groups.increment(by: Int64(stats.groups))
+        rollouts.increment(by: Int64(stats.rollouts))
+        rewardSum.increment(by: stats.rewardSum)
+        emptyAnswers.increment(by: Int64(stats.emptyAnswers))
+        groupsAgreeing.increment(by: Int64(stats.groupsAgreeing))
+        labelledViews.increment(by: Int64(stats.labelledViews))
+        correctLabels.increment(by: Int64(stats.correctLabels))
+        if stats.rollouts > 0 { batchMeanReward.set(stats.meanReward) }
+        if let accuracy = stats.labelAccuracy { batchLabelAccuracy.set(accuracy) }
+    }
+
+    /// The Prometheus text exposition of every metric.
+    func exposition() -> [UInt8] {
+        registry.emitToBuffer()
+    }
+}
