@@ -68,7 +68,7 @@ class Server:
 
 @pytest.fixture(scope="session")
 def server():
-    running = Server()
+    running = Server("--drain-timeout-seconds", "10")
     yield running
     assert running.stop() == 0, "coreward did not exit cleanly on SIGTERM"
 

@@ -135,8 +135,10 @@ def test_chunked_body_over_the_limit_is_413(start_server):
     assert small.get("/healthz").status_code == 200
 
 
-def test_invalid_number_of_bytes_on_the_wire(server):
-    """A raw request whose body is shorter than its Content-Length is cut off cleanly, not answered 5xx."""
+def test_truncated_body_on_the_wire(start_server):
+    """A body shorter than its Content-Length is cut off cleanly (by the end of the stream or, at the
+    latest, the connection timeout), never answered with a 5xx."""
+    server = start_server("--connection-timeout-seconds", "2")
     with socket.create_connection(("127.0.0.1", server.port), timeout=10) as raw:
         raw.sendall(b"POST /v1/reward HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                     b"Content-Length: 100\r\n\r\n{\"groups\": [")
