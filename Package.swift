@@ -37,7 +37,8 @@ let package = Package(
         // Pure logic: extraction, voting, rewards. No I/O; depends on nothing but the BLAS shim.
         .target(
             name: "Core",
-            dependencies: ["CBLAS"]
+            dependencies: ["CBLAS"],
+            exclude: ["Equivalence/POLICY.md"]
         ),
         // HTTP, JSON, routing, errors, configuration. No reward logic.
         .target(

@@ -18,6 +18,7 @@ extension ServerConfiguration {
             ("COREWARD_MAX_VIEWS", \.maxViews, 1 ... 1024),
             ("COREWARD_MAX_ROLLOUTS", \.maxRollouts, 1 ... 10_000_000),
             ("COREWARD_MAX_RESPONSE_BYTES", \.maxResponseBytes, 1 ... Int(Int32.max)),
+            ("COREWARD_MAX_PAIRS", \.maxPairs, 1 ... 10_000_000),
             ("COREWARD_MAX_JSON_DEPTH", \.maxJSONDepth, 2 ... 1024),
             ("COREWARD_MAX_CONNECTIONS", \.maxConnections, 1 ... 1_000_000),
             ("COREWARD_CONNECTION_TIMEOUT_SECONDS", \.connectionTimeoutSeconds, 0 ... 86400),

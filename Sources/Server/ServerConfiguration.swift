@@ -16,6 +16,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var maxRollouts = 1024
     /// Largest single response text, in UTF-8 bytes.
     public var maxResponseBytes = 1024 * 1024
+    /// Most answer pairs in one `/v1/equivalent` call.
+    public var maxPairs = 10_000
     /// Deepest JSON nesting accepted.
     public var maxJSONDepth = 64
     /// Most simultaneous connections.
@@ -39,6 +41,7 @@ public struct ServerConfiguration: Sendable, Equatable {
             ("max_views", maxViews),
             ("max_rollouts", maxRollouts),
             ("max_response_bytes", maxResponseBytes),
+            ("max_pairs", maxPairs),
             ("max_json_depth", maxJSONDepth),
             ("max_connections", maxConnections),
             ("connection_timeout_seconds", connectionTimeoutSeconds),

@@ -29,6 +29,7 @@ public final class Service: Sendable {
         routes += InfoEndpoint(configuration: configuration, authenticated: apiKey != nil).routes
         routes += ExtractEndpoint(limits: limits).routes
         routes += VoteEndpoint(limits: limits).routes
+        routes += EquivalentEndpoint(limits: limits).routes
         routes += RewardEndpoint(limits: limits, metrics: metrics).routes
         if configuration.metricsPort == nil {
             routes += MetricsEndpoint(metrics: metrics).routes
@@ -54,6 +55,7 @@ struct RequestLimits: Sendable {
     let maxRollouts: Int
     let maxResponseBytes: Int
     let maxJSONDepth: Int
+    let maxPairs: Int
 
     init(_ configuration: ServerConfiguration) {
         maxGroups = configuration.maxGroups
@@ -61,5 +63,6 @@ struct RequestLimits: Sendable {
         maxRollouts = configuration.maxRollouts
         maxResponseBytes = configuration.maxResponseBytes
         maxJSONDepth = configuration.maxJSONDepth
+        maxPairs = configuration.maxPairs
     }
 }

@@ -25,6 +25,8 @@ struct Serve: ParsableCommand {
     var maxRollouts: Int?
     @Option(help: "Largest single response text in UTF-8 bytes (env COREWARD_MAX_RESPONSE_BYTES; default 1048576).")
     var maxResponseBytes: Int?
+    @Option(help: "Most answer pairs per /v1/equivalent call (env COREWARD_MAX_PAIRS; default 10000).")
+    var maxPairs: Int?
     @Option(help: "Deepest JSON nesting accepted (env COREWARD_MAX_JSON_DEPTH; default 64).")
     var maxJsonDepth: Int?
     @Option(help: "Most simultaneous connections (env COREWARD_MAX_CONNECTIONS; default 1024).")
@@ -134,6 +136,7 @@ struct Serve: ParsableCommand {
             (maxViews, \.maxViews, "--max-views"),
             (maxRollouts, \.maxRollouts, "--max-rollouts"),
             (maxResponseBytes, \.maxResponseBytes, "--max-response-bytes"),
+            (maxPairs, \.maxPairs, "--max-pairs"),
             (maxJsonDepth, \.maxJSONDepth, "--max-json-depth"),
             (maxConnections, \.maxConnections, "--max-connections"),
             (connectionTimeoutSeconds, \.connectionTimeoutSeconds, "--connection-timeout-seconds"),

@@ -53,4 +53,29 @@ struct AnswerExtractorTests {
         let response = String(repeating: "{", count: 200_000) + "\\boxed{" + String(repeating: "{", count: 200_000)
         #expect(AnswerExtractor.extract(response) == nil)
     }
+
+    @Test(arguments: [
+        ("Adding up, 3 + 4 = 7.\n#### 7", "7", ExtractionMethod.gsm8k),
+        ("#### 1,000\n", "1,000", .gsm8k),
+        ("Thus, the final answer is $42$.", "42", .answerIs),
+        ("The answer is: \\(x^2\\).\nDone.", "x^2", .answerIs),
+        ("So the Answer is 5", "5", .answerIs),
+        ("Final Answer: 12\nThat is all.", "12", .answerLabel),
+        ("answer: -3", "-3", .answerLabel),
+        ("The answer is 4. Answer: 5\n#### 6", "4", .answerIs),        // DESIGN's order, not position
+        ("Answer: \nthe answer is 8", "8", .answerIs),
+        ("An answer is what we need. Answer: 9", "9", .answerLabel),     // "An answer is" is not the phrase
+        ("The answer is \\boxed{3}", "3", .boxed),                      // a box always wins
+    ])
+    func lenientFallbacks(response: String, answer: String, method: ExtractionMethod) {
+        let found = AnswerExtractor.extract(response, mode: .lenient)
+        #expect(found?.answer == answer)
+        #expect(found?.method == method)
+        #expect(AnswerExtractor.extract(response, mode: .strict)?.method == (method == .boxed ? .boxed : nil))
+    }
+
+    @Test(arguments: ["Answer:", "#### ", "The answer is .", "no answer", "Answer: $ $"])
+    func lenientFindsNothingEmpty(response: String) {
+        #expect(AnswerExtractor.extract(response, mode: .lenient) == nil)
+    }
 }

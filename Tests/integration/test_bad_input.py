@@ -57,7 +57,11 @@ VALID = {"groups": [{"views": [{"responses": ["\\boxed{1}"]}, {"responses": ["\\
     ("/v1/reward", {"groups": [{"views": [{"responses": ["a"]}, {"responses": []}]}]}, 400,
      "/groups/0/views/1/responses"),
     ("/v1/reward", {**VALID, "mode": "ground_truth"}, 400, "/groups/0/label"),
-    ("/v1/reward", {**VALID, "equivalence": "math"}, 400, "/equivalence"),
+    ("/v1/equivalent", {"pairs": [{"a": "1"}]}, 400, "/pairs/0/b"),
+    ("/v1/equivalent", {"pairs": [{"a": "1", "b": 2}]}, 400, "/pairs/0/b"),
+    ("/v1/equivalent", {"pairs": "x"}, 400, "/pairs"),
+    ("/v1/equivalent", {"pairs": [], "equivalence": "approximate"}, 400, "/equivalence"),
+    ("/v1/equivalent", {"pairs": [{"a": "1", "b": "1", "c": "1"}]}, 400, "/pairs/0/c"),
 ])
 def test_bad_request_gets_a_problem(server, path, body, status, pointer):
     response = server.post(path, body)
@@ -162,5 +166,5 @@ def test_health_and_readiness(server):
     assert server.get("/readyz").json() == {"status": "ready"}
     info = server.get("/v1/info").json()
     assert info["name"] == "coreward"
-    assert info["defaults"]["equivalence"] == "exact"
+    assert info["defaults"]["equivalence"] == "math"
     assert info["limits"]["max_body_bytes"] > 0

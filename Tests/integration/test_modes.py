@@ -72,3 +72,42 @@ def test_groups_may_differ_in_size(server):
     ]}).json()
     assert [len(v["rewards"]) for g in body["groups"] for v in g["views"]] == [1, 3, 5, 1]
     assert body["stats"]["rollouts"] == 10
+
+
+def test_math_is_the_default_and_merges_formats(server):
+    body = server.post("/v1/reward", {"groups": [{"views": [
+        {"responses": boxed("\\frac12", "0.5", "3")},
+        {"responses": boxed("1/2", "\\dfrac{1}{2}", "2")},
+    ]}]}).json()
+    view0, view1 = body["groups"][0]["views"]
+    assert view0["pseudo_label"] == "1/2" and view0["rewards"] == [1, 1, 0]
+    assert view1["pseudo_label"] == "\\frac12" and view1["rewards"] == [1, 1, 0]
+    exact = server.post("/v1/reward", {"equivalence": "exact", "groups": [{"views": [
+        {"responses": boxed("\\frac12", "0.5", "3")},
+        {"responses": boxed("1/2", "\\dfrac{1}{2}", "2")},
+    ]}]}).json()
+    assert exact["groups"][0]["views"][0]["rewards"] == [0, 0, 0]
+
+
+def test_equivalent_endpoint(server):
+    pairs = [("\\frac12", "0.5", True), ("3.14", "\\pi", False), ("x > 2", "2 < x", True), ("(1,2]", "(1,2)", False),
+             ("2\\sqrt{2}", "\\sqrt{8}", True), ("\\{1,2\\}", "\\{2,1\\}", True), ("(1,2)", "(2,1)", False),
+             ("1/2^{60}", "1/2^{61}", False)]
+    body = server.post("/v1/equivalent", {"pairs": [{"a": a, "b": b} for a, b, _ in pairs]}).json()
+    assert body["equivalent"] == [want for _, _, want in pairs]
+    swapped = server.post("/v1/equivalent", {"pairs": [{"a": b, "b": a} for a, b, _ in pairs]}).json()
+    assert swapped == body
+    exact = server.post("/v1/equivalent", {"equivalence": "exact", "pairs": [{"a": "0.5", "b": "0.5"}, {"a": "0.5", "b": ".5"}]})
+    assert exact.json()["equivalent"] == [True, False]
+
+
+def test_lenient_extraction(server):
+    responses = ["so 3 + 4 = 7.\n#### 7", "Thus, the final answer is $42$.", "Answer: 12\nThat is all.",
+                 "The answer is \\boxed{9}", "no answer at all"]
+    strict = server.post("/v1/extract", {"responses": responses}).json()["answers"]
+    assert [a and a["answer"] for a in strict] == [None, None, None, "9", None]
+    lenient = server.post("/v1/extract", {"responses": responses, "extract": "lenient"}).json()["answers"]
+    assert [(a["answer"], a["method"]) if a else None for a in lenient] == [
+        ("7", "gsm8k"), ("42", "answer_is"), ("12", "answer_label"), ("9", "boxed"), None]
+    vote = server.post("/v1/vote", {"extract": "lenient", "groups": [{"responses": responses[:3] + ["#### 42"]}]}).json()
+    assert vote["groups"][0]["pseudo_label"] == "42"

@@ -6,12 +6,21 @@ public enum ExtractionMethod: String, Sendable, CaseIterable {
     case boxedSpace = "boxed_space"
     /// `\fbox{...}` with balanced braces, used only when the response has no `\boxed`.
     case fbox
+    /// Lenient fallback: `The answer is X` or `The final answer is X`.
+    case answerIs = "answer_is"
+    /// Lenient fallback: `Answer: X` (also `Final Answer: X`).
+    case answerLabel = "answer_label"
+    /// Lenient fallback: GSM8K's `#### X`.
+    case gsm8k
 }
 
 /// Which fallbacks extraction may use.
 public enum ExtractionMode: String, Sendable, CaseIterable {
     /// Only the last `\boxed{}` (or `\boxed 5`, `\fbox{}`), as the Co-Reward reference does.
     case strict
+    /// The box first; without one, in order: `The (final) answer is X`, `Answer: X`, `#### X`
+    /// (the last occurrence of each, X up to the end of its line).
+    case lenient
 }
 
 /// An answer found in a response.

@@ -33,7 +33,7 @@ public struct RewardOptions: Sendable, Equatable {
     public var equivalence: Equivalence
 
     public init(mode: RewardMode = .coReward, reward: RewardKind = .binary, advantage: AdvantageKind? = nil,
-                equivalence: Equivalence = .exact) {
+                equivalence: Equivalence = .math) {
         self.mode = mode
         self.reward = reward
         self.advantage = advantage

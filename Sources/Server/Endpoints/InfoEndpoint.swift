@@ -27,7 +27,7 @@ struct InfoEndpoint {
                 ("mode", .string(RewardMode.coReward.rawValue)),
                 ("reward", .string(RewardKind.binary.rawValue)),
                 ("advantage", .null),
-                ("equivalence", .string(Equivalence.exact.rawValue)),
+                ("equivalence", .string(Equivalence.math.rawValue)),
                 ("extract", .string(ExtractionMode.strict.rawValue)),
             ])),
         ])

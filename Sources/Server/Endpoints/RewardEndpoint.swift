@@ -54,7 +54,7 @@ struct RewardEndpoint {
         let fields = try root.fields(at: "", allowed: ["mode", "equivalence", "reward", "advantage", "extract", "groups"])
         var options = RewardOptions()
         options.mode = try fields["mode"].choice(RewardMode.self, at: "/mode", default: .coReward)
-        options.equivalence = try fields["equivalence"].choice(Equivalence.self, at: "/equivalence", default: .exact)
+        options.equivalence = try fields["equivalence"].choice(Equivalence.self, at: "/equivalence", default: .math)
         options.reward = try fields["reward"].choice(RewardKind.self, at: "/reward", default: .binary)
         if let advantage = fields["advantage"], advantage.kind != .null {
             options.advantage = try advantage.choice(AdvantageKind.self, at: "/advantage")

@@ -13,7 +13,7 @@ struct VoteEndpoint {
     func handle(_ request: HTTPRequest, _ context: RequestContext) throws(HTTPError) -> HTTPResponse {
         let document = try RequestBody.parse(request, maxDepth: limits.maxJSONDepth)
         let fields = try document.root.fields(at: "", allowed: ["groups", "equivalence", "extract"])
-        let equivalence = try fields["equivalence"].choice(Equivalence.self, at: "/equivalence", default: .exact)
+        let equivalence = try fields["equivalence"].choice(Equivalence.self, at: "/equivalence", default: .math)
         let extraction = try fields["extract"].choice(ExtractionMode.self, at: "/extract", default: .strict)
         guard let groupsNode = fields["groups"] else { throw .badField("/groups", "missing required field") }
         let groups = try groupsNode.array(at: "/groups", maxCount: limits.maxGroups,

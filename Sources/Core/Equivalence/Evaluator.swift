@@ -1,0 +1,261 @@
+/// Evaluates expression trees: exactly where possible, numerically otherwise, within a work budget (internal).
+struct Evaluator {
+    /// Remaining work (roughly limb multiplications) for exact big-number arithmetic.
+    private var budget = 200_000
+    mutating func setBudget(_ b: Int) { budget = b }
+
+    /// Values of the free variables (exact sample points).
+    var env: [String: ExactComplex] = [:]
+
+    private static func limbs(_ r: Rational) -> Int { (r.numerator.bitWidth + r.denominator.bitWidth) / 32 + 1 }
+
+    /// Charges an exact operation on a and b (products and the gcd of the result are quadratic); false when unaffordable.
+    private mutating func spend(_ a: Rational, _ b: Rational) -> Bool {
+        let n = Evaluator.limbs(a) + Evaluator.limbs(b)
+        if !env.isEmpty && n > 96 { return false }
+        budget -= n * n * 4
+        return budget > 0
+    }
+
+    private mutating func spend(_ a: ExactComplex, _ b: ExactComplex) -> Bool {
+        spend(a.re, b.re) && (a.isReal && b.isReal ? true : spend(a.im, b.im))
+    }
+
+    private static func approx(_ c: Complex, _ scale: Double) -> Value {
+        c.isFinite ? .approx(c, scale: Swift.max(scale, c.magnitude)) : .fail
+    }
+
+    /// Value of a variable-free node.
+    mutating func value(_ n: Node) -> Value {
+        switch n {
+        case .num(let r):
+            if budget <= 0 { return Evaluator.approx(Complex(r.doubleValue), 0) }
+            return .exact(ExactComplex(r))
+        case .sym(let s):
+            if let v = env[s] { return budget <= 0 ? Evaluator.approx(v.approx, 0) : .exact(v) }
+            return .fail
+        case .const(let c):
+            switch c {
+            case "pi": return .approx(Complex(Double.pi), scale: Double.pi)
+            case "e": return .approx(Complex(2.718281828459045), scale: 2.718281828459045)
+            case "i": return .exact(ExactComplex(.zero, .one))
+            default: return .fail
+            }
+        case .neg(let x):
+            switch value(x) {
+            case .exact(let e): return .exact(-e)
+            case .approx(let c, let s): return .approx(-c, scale: s)
+            case .fail: return .fail
+            }
+        case .add(let xs):
+            var exact: ExactComplex? = ExactComplex(.zero)
+            var approx = Complex(0)
+            var scale = 0.0
+            for x in xs {
+                let v = value(x)
+                switch v {
+                case .fail: return .fail
+                case .exact(let e):
+                    if let acc = exact {
+                        exact = spend(acc, e) ? (acc + e) : nil
+                    }
+                    approx = approx + e.approx
+                case .approx(let c, _):
+                    exact = nil
+                    approx = approx + c
+                }
+                scale = Swift.max(scale, v.scale)
+            }
+            if let exact { return .exact(exact) }
+            return Evaluator.approx(approx, scale)
+        case .mul(let xs):
+            var exact: ExactComplex? = ExactComplex(.one)
+            var approx = Complex(1)
+            var scale = 0.0
+            for x in xs {
+                let v = value(x)
+                switch v {
+                case .fail: return .fail
+                case .exact(let e):
+                    if let acc = exact { exact = spend(acc, e) ? (acc * e) : nil }
+                    approx = approx * e.approx
+                case .approx(let c, _):
+                    exact = nil
+                    approx = approx * c
+                }
+                scale = Swift.max(scale, v.scale)
+            }
+            if let exact { return .exact(exact) }
+            return Evaluator.approx(approx, Swift.max(scale, approx.magnitude))
+        case .div(let a, let b):
+            let va = value(a)
+            let vb = value(b)
+            if case .exact(let ea) = va, case .exact(let eb) = vb {
+                if eb.isZero { return .fail }
+                if spend(ea, eb), let q = ea / eb { return .exact(q) }
+            }
+            guard let ca = va.approxValue, let cb = vb.approxValue else { return .fail }
+            if cb.magnitude == 0 { return .fail }
+            let q = ca / cb
+            return Evaluator.approx(q, Swift.max(va.scale, q.magnitude))
+        case .pow(let a, let b):
+            return power(value(a), value(b))
+        case .fn(let f, let args):
+            return function(f, args)
+        default:
+            return .fail
+        }
+    }
+
+    private mutating func power(_ va: Value, _ vb: Value) -> Value {
+        if case .exact(let base) = va, case .exact(let ex) = vb, ex.isReal {
+            let e = ex.re
+            if e.isInteger, let k = e.numerator.intValue, Swift.abs(k) <= 100_000 {
+                if base.isZero && k < 0 { return .fail }
+                let bits = base.re.numerator.bitWidth + base.re.denominator.bitWidth + base.im.numerator.bitWidth + base.im.denominator.bitWidth
+                let resultLimbs = Swift.min(100_000, bits * Swift.abs(k) / 32 + 1)
+                if !(!env.isEmpty && resultLimbs > 96) {
+                    budget -= resultLimbs * resultLimbs * 2
+                    if budget > 0, let r = base.power(k) { return .exact(r) }
+                }
+            } else if !e.isInteger, base.isReal, let q = e.denominator.intValue, q <= 64, let pnum = e.numerator.intValue,
+                      Swift.abs(pnum) <= 10_000 {
+                if let root = base.re.root(q), let r = root.power(pnum) {
+                    return .exact(ExactComplex(r))
+                }
+            }
+        }
+        guard let ca = va.approxValue, let cb = vb.approxValue else { return .fail }
+        let r = Complex.cpow(ca, cb, exactExponent: vb.exactRational)
+        // Underflow to zero from a non-zero base is not a value we can trust.
+        if r.magnitude < 1e-290 && ca.magnitude != 0 { return .fail }
+        return Evaluator.approx(r, Swift.max(va.scale, r.magnitude))
+    }
+
+    private mutating func function(_ f: String, _ args: [Node]) -> Value {
+        if f.hasPrefix("call:") {
+            if let v = env[Canonical.text(.fn(f, args))] { return .exact(v) }
+            return .fail
+        }
+        guard let first = args.first else { return .fail }
+        switch f {
+        case "sqrt", "root":
+            var n = 2
+            var x = first
+            if f == "root" {
+                guard args.count == 2, let idx = value(args[0]).exactRational, idx.isInteger,
+                      let k = idx.numerator.intValue, k >= 1, k <= 64 else { return .fail }
+                n = k
+                x = args[1]
+            }
+            let v = value(x)
+            if case .exact(let e) = v, e.isReal {
+                if let r = e.re.root(n) { return .exact(ExactComplex(r)) }
+                if n == 2 && e.re.isNegative, let r = (-e.re).root(2) { return .exact(ExactComplex(.zero, r)) }
+                let d = e.re.doubleValue
+                if d < 0 && n % 2 == 1 { return Evaluator.approx(Complex(-RealMath.pow(-d, 1.0 / Double(n))), Swift.abs(d)) }
+                if d < 0 && n == 2 { return Evaluator.approx(Complex(0, RealMath.sqrt(-d)), Swift.abs(d)) }
+                if d < 0 { return Evaluator.approx(Complex.cpow(Complex(d), Complex(1.0 / Double(n)), exactExponent: nil), -d) }
+                return Evaluator.approx(Complex(n == 2 ? RealMath.sqrt(d) : RealMath.pow(d, 1.0 / Double(n))), d)
+            }
+            guard let c = v.approxValue else { return .fail }
+            if n == 2 { return Evaluator.approx(Complex.csqrt(c), v.scale) }
+            if c.isReal && c.re < 0 && n % 2 == 1 { return Evaluator.approx(Complex(-RealMath.pow(-c.re, 1.0 / Double(n))), v.scale) }
+            return Evaluator.approx(Complex.cpow(c, Complex(1.0 / Double(n)), exactExponent: nil), v.scale)
+        case "abs":
+            let v = value(first)
+            if case .exact(let e) = v {
+                if e.isReal { return .exact(ExactComplex(e.re.isNegative ? -e.re : e.re)) }
+                if let a = e.re * e.re, let b = e.im * e.im, let s = a + b, let r = s.root(2) { return .exact(ExactComplex(r)) }
+            }
+            guard let c = v.approxValue else { return .fail }
+            return Evaluator.approx(Complex(c.magnitude), v.scale)
+        case "fact":
+            let v = value(first)
+            guard let r = v.exactRational else {
+                if let c = v.approxValue, c.isReal, c.re < 170 { return Evaluator.approx(Complex.apply("fact", c), v.scale) }
+                return .fail
+            }
+            guard r.isInteger, let n = r.numerator.intValue, n >= 0, n <= 1000 else { return .fail }
+            budget -= n * (n * (64 - n.leadingZeroBitCount) / 32) / 2 + 1
+            if budget <= 0 { return .fail }
+            var acc = BigInt.one
+            var k = 2
+            while k <= n { acc = acc * BigInt(k); k += 1 }
+            return .exact(ExactComplex(Rational(integer: acc)))
+        case "binom":
+            guard args.count == 2, let nr = value(args[0]).exactRational, let kr = value(args[1]).exactRational,
+                  nr.isInteger, kr.isInteger, let n = nr.numerator.intValue, var k = kr.numerator.intValue,
+                  n >= 0, n <= 1_000_000 else { return .fail }
+            if k < 0 || k > n { return .exact(ExactComplex(.zero)) }
+            k = Swift.min(k, n - k)
+            guard k <= 1000 else { return .fail }
+            budget -= k * (k * (64 - n.leadingZeroBitCount) / 32) + 1
+            if budget <= 0 { return .fail }
+            var acc = BigInt.one
+            var i = 0
+            while i < k {
+                acc = acc * BigInt(n - i)
+                guard let q = acc.quotientAndRemainder(dividingBy: BigInt(i + 1)) else { return .fail }
+                acc = q.quotient
+                i += 1
+            }
+            return .exact(ExactComplex(Rational(integer: acc)))
+        case "floor", "ceil":
+            let v = value(first)
+            if let r = v.exactRational {
+                guard let qr = r.numerator.quotientAndRemainder(dividingBy: r.denominator) else { return .fail }
+                var q = qr.quotient
+                if !qr.remainder.isZero {
+                    if f == "floor" && r.isNegative { q = q - .one }
+                    if f == "ceil" && !r.isNegative { q = q + .one }
+                }
+                return .exact(ExactComplex(Rational(integer: q)))
+            }
+            guard let c = v.approxValue else { return .fail }
+            return Evaluator.approx(Complex.apply(f, c), v.scale)
+        case "logb":
+            guard args.count == 2 else { return .fail }
+            let b = value(args[0])
+            let x = value(args[1])
+            guard let cb = b.approxValue, let cx = x.approxValue else { return .fail }
+            let r = Complex.clog(cx) / Complex.clog(cb)
+            return Evaluator.approx(r, Swift.max(r.magnitude, 1))
+        case "max", "min", "gcd", "lcm":
+            var vals: [Rational] = []
+            for a in args {
+                guard let r = value(a).exactRational else { return .fail }
+                vals.append(r)
+            }
+            guard var acc = vals.first else { return .fail }
+            for r in vals.dropFirst() {
+                switch f {
+                case "max": if let d = r - acc, !d.isNegative, !d.isZero { acc = r }
+                case "min": if let d = r - acc, d.isNegative { acc = r }
+                case "gcd":
+                    guard acc.isInteger, r.isInteger else { return .fail }
+                    acc = Rational(integer: BigInt.gcd(acc.numerator, r.numerator))
+                default:
+                    guard acc.isInteger, r.isInteger, !acc.isZero, !r.isZero else { return .fail }
+                    let g = BigInt.gcd(acc.numerator, r.numerator)
+                    guard let q = (acc.numerator * r.numerator).magnitude.quotientAndRemainder(dividingBy: g) else { return .fail }
+                    acc = Rational(integer: q.quotient)
+                }
+            }
+            return .exact(ExactComplex(acc))
+        default:
+            let v = value(first)
+            if case .exact(let e) = v, e.isZero {
+                switch f {
+                case "sin", "tan", "sinh", "tanh", "arcsin", "arctan": return .exact(ExactComplex(.zero))
+                case "cos", "cosh", "exp", "sec": return .exact(ExactComplex(.one))
+                default: break
+                }
+            }
+            if case .exact(let e) = v, e.isReal, e.re == .one, f == "ln" || f == "log10" { return .exact(ExactComplex(.zero)) }
+            guard let c = v.approxValue else { return .fail }
+            let r = Complex.apply(f, c)
+            return Evaluator.approx(r, Swift.max(v.scale, r.magnitude))
+        }
+    }
+}

@@ -1,0 +1,397 @@
+/// Turns an answer's UTF-8 bytes into tokens, dropping LaTeX presentation noise (internal).
+struct Lexer {
+    private let b: [UInt8]
+    private var i = 0
+    private(set) var tokens: [Token] = []
+    /// True when a construct was met that the lexer could not make sense of.
+    private(set) var sawNonASCII = false
+    private var bracketDepth = 0
+
+    init(_ bytes: [UInt8]) { b = bytes }
+
+    /// Lexes bytes into tokens (bounded: every step advances).
+    static func lex(_ bytes: [UInt8]) -> (tokens: [Token], nonASCII: Bool) {
+        var l = Lexer(bytes)
+        l.run(textMode: false)
+        return (l.tokens, l.sawNonASCII)
+    }
+
+    private func peek(_ k: Int = 0) -> UInt8 { i + k < b.count ? b[i + k] : 0 }
+
+    private static func isLetter(_ c: UInt8) -> Bool { (c >= 65 && c <= 90) || (c >= 97 && c <= 122) }
+    private static func isDigit(_ c: UInt8) -> Bool { c >= 48 && c <= 57 }
+
+    private static let dropCommands: Set<String> = [
+        "left", "right", "big", "Big", "bigg", "Bigg", "bigl", "bigr", "Bigl", "Bigr", "biggl", "biggr",
+        "Biggl", "Biggr", "displaystyle", "textstyle", "scriptstyle", "limits", "nolimits", ",", "!", ";", ":",
+        " ", "(", ")", "[", "]", "$", "%", "circ", "degree", "boxed", "fbox", "mathbf", "mathit", "boldsymbol",
+        "mathbb", "mathcal", "mathsf", "bm", "rm", "bf", "it", "hline", "noindent", "centering", "small", "large",
+        "Large", "normalsize", "phantom", "ensuremath", "tiny", "cr", "newline", "mathnormal", "mathscr", "mathfrak",
+        "dollar", "euro", "pounds", "quad ", "&",
+    ]
+
+    private static let textCommands: Set<String> = [
+        "text", "textbf", "textit", "textrm", "textnormal", "mbox", "mathrm", "textsf", "texttt", "emph", "textup",
+        "hbox", "textmd",
+    ]
+
+    private static let greek: Set<String> = [
+        "alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta", "theta", "vartheta", "iota",
+        "kappa", "lambda", "mu", "nu", "xi", "rho", "sigma", "tau", "upsilon", "phi", "varphi", "chi", "psi",
+        "omega", "Gamma", "Delta", "Theta", "Lambda", "Xi", "Sigma", "Upsilon", "Phi", "Psi", "Omega",
+    ]
+
+    static let mappedScalars: Set<[UInt8]> = Set([
+        "²", "³", "√", "π", "∞", "≤", "⩽", "≥", "⩾", "≠", "≈", "∈", "×", "·", "⋅", "∙", "÷", "−", "–", "—", "±", "∪", "∩", "…", "⋯",
+        "°", "€", "£", "¥", "\u{00A0}", "\u{3000}", "\u{200B}", "，", "、", "；", "：", "（", "）", "。",
+    ].map { Array($0.utf8) })
+
+    static let relationCommands: Set<String> = [
+        "le", "leq", "ge", "geq", "ne", "neq", "lt", "gt", "approx", "cdot", "times", "div", "in", "to", "pm", "mp",
+        "leqslant", "geqslant", "lvert", "rvert", "vert", "lbrace", "rbrace", "langle", "rangle", "dfrac", "tfrac",
+    ]
+
+    private static let splitPrefixes = ["qquad", "quad", "cdot", "times", "infty", "sqrt", "pi", "frac"]
+
+    private mutating func emitCommand(_ name: String) {
+        switch name {
+        case "dfrac", "tfrac", "cfrac", "frac": tokens.append(.command("frac"))
+        case "dbinom", "tbinom", "binom", "choose": tokens.append(.command("binom"))
+        case "le", "leq", "leqslant", "leqq": tokens.append(.relation("<="))
+        case "ge", "geq", "geqslant", "geqq": tokens.append(.relation(">="))
+        case "ne", "neq": tokens.append(.relation("!="))
+        case "lt": tokens.append(.symbol(60))
+        case "gt": tokens.append(.symbol(62))
+        case "approx", "simeq", "thickapprox", "sim", "cong": tokens.append(.relation("~="))
+        case "in": tokens.append(.relation("in"))
+        case "to", "rightarrow", "Rightarrow", "implies", "Longrightarrow", "longrightarrow", "iff",
+             "Leftrightarrow", "mapsto":
+            tokens.append(.relation("=>"))
+        case "cdot", "times", "ast", "bullet", "cdotp": tokens.append(.symbol(42))
+        case "div": tokens.append(.symbol(47))
+        case "colon": tokens.append(.symbol(58))
+        case "lvert", "rvert", "vert", "|", "Vert", "lVert", "rVert", "mid": tokens.append(.symbol(124))
+        case "lbrace": tokens.append(.command("{"))
+        case "rbrace": tokens.append(.command("}"))
+        case "langle": tokens.append(.symbol(40))
+        case "rangle": tokens.append(.symbol(41))
+        case "ldots", "cdots", "dots", "dotsc", "dotsb", "dotsm", "vdots", "ddots", "hdots": tokens.append(.command("ldots"))
+        case "lnot", "neg": tokens.append(.word("not"))
+        case "land", "wedge": tokens.append(.word("and"))
+        case "lor", "vee": tokens.append(.word("or"))
+        case "varnothing", "emptyset": tokens.append(.command("emptyset"))
+        case "prime": tokens.append(.symbol(39))
+        case "dagger": tokens.append(.ident("dagger"))
+        default:
+            if Lexer.greek.contains(name) {
+                tokens.append(.command(name))
+            } else {
+                tokens.append(.command(name))
+            }
+        }
+    }
+
+    private static let knownCommands: Set<String> = [
+        "frac", "dfrac", "tfrac", "cfrac", "sqrt", "binom", "dbinom", "tbinom", "pi", "infty", "pm", "mp", "cup", "cap",
+        "setminus", "sin", "cos", "tan", "sec", "csc", "cot", "arcsin", "arccos", "arctan", "sinh", "cosh", "tanh",
+        "ln", "log", "lg", "exp", "quad", "qquad", "ldots", "cdots", "dots", "begin", "end", "overline", "vec", "hat",
+        "bar", "widehat", "overrightarrow", "underline", "tilde", "lfloor", "rfloor", "lceil", "rceil", "sum", "prod",
+        "int", "lim", "max", "min", "gcd", "lcm", "det", "operatorname", "angle", "triangle", "perp", "parallel",
+        "equiv", "pmod", "bmod", "mod", "emptyset", "varnothing", "forall", "exists", "infin", "arg", "deg", "dim",
+        "ker", "Pr", "mathbf", "left", "right", "circ", "cot", "arccot", "arcsec", "arccsc", "and", "or", "not",
+    ]
+
+    /// Main loop.
+    private mutating func run(textMode: Bool) {
+        while i < b.count {
+            let c = b[i]
+            if c == 32 || c == 9 || c == 10 || c == 13 || c == 12 || c == 11 || c == 36 || c == 37 || c == 126 {
+                i += 1
+                continue
+            }
+            if Lexer.isDigit(c) || (c == 46 && Lexer.isDigit(peek(1))) {
+                lexNumber()
+                continue
+            }
+            if Lexer.isLetter(c) {
+                let start = i
+                while i < b.count && Lexer.isLetter(b[i]) { i += 1 }
+                let s = String(decoding: b[start..<i], as: UTF8.self)
+                tokens.append(.ident(s))
+                continue
+            }
+            if c == 92 { // backslash
+                lexCommand()
+                continue
+            }
+            if c >= 0x80 {
+                lexNonASCII()
+                continue
+            }
+            if c == 60 || c == 62 || c == 33 || c == 61 {
+                let n = peek(1)
+                if n == 61 {
+                    i += 2
+                    tokens.append(c == 61 ? .symbol(61) : .relation(c == 60 ? "<=" : (c == 62 ? ">=" : "!=")))
+                    continue
+                }
+                if c == 61 && n == 62 { i += 2; tokens.append(.relation("=>")); continue }
+                if c == 60 && n == 62 { i += 2; tokens.append(.relation("!=")); continue }
+            }
+            if c == 94 { // ^: swallow ^\circ, ^{\circ}, ^\prime
+                if matchAhead("^\\circ") { i += 6; continue }
+                if matchAhead("^{\\circ}") { i += 8; continue }
+                if matchAhead("^\\degree") { i += 8; continue }
+                if matchAhead("^{\\prime}") { i += 9; tokens.append(.symbol(39)); continue }
+                if matchAhead("^\\prime") { i += 7; tokens.append(.symbol(39)); continue }
+            }
+            if c == 40 || c == 91 { bracketDepth += 1 } else if (c == 41 || c == 93) && bracketDepth > 0 { bracketDepth -= 1 }
+            tokens.append(.symbol(c))
+            i += 1
+        }
+    }
+
+    private func matchAhead(_ s: StaticString) -> Bool {
+        let n = s.utf8CodeUnitCount
+        if i + n > b.count { return false }
+        return s.withUTF8Buffer { buf in
+            for k in 0..<n where b[i + k] != buf[k] { return false }
+            return true
+        }
+    }
+
+    private mutating func lexNumber() {
+        var whole: [UInt8] = []
+        var frac: [UInt8] = []
+        while i < b.count && Lexer.isDigit(b[i]) { whole.append(b[i]); i += 1 }
+        // Thousands separators: first group 1-3 digits, then groups of exactly 3.
+        var groups = 0
+        var groupStart = i
+        var strongSeparator = false
+        if whole.count >= 1 && whole.count <= 3 {
+            var progressed = true
+            while progressed {
+                progressed = false
+                var j = i
+                var sepLen = 0
+                if j < b.count && b[j] == 44 { // ,
+                    sepLen = 1
+                    if j + 2 < b.count && b[j + 1] == 92 && b[j + 2] == 33 { // ,\!
+                        sepLen = 3
+                        while j + sepLen < b.count && b[j + sepLen] == 32 { sepLen += 1 }
+                    }
+                } else if j + 2 < b.count && b[j] == 123 && b[j + 1] == 44 && b[j + 2] == 125 { // {,}
+                    sepLen = 3
+                } else if j + 1 < b.count && b[j] == 32 && Lexer.isDigit(b[j + 1]) && !(tokens.last == .symbol(44)) {
+                    sepLen = 1
+                }
+                if sepLen > 0 {
+                    j += sepLen
+                    if j + 3 <= b.count && Lexer.isDigit(b[j]) && Lexer.isDigit(b[j + 1]) && Lexer.isDigit(b[j + 2])
+                        && (j + 3 == b.count || !Lexer.isDigit(b[j + 3])) {
+                        if groups == 0 { groupStart = i }
+                        if sepLen > 1 { strongSeparator = true }
+                        whole.append(contentsOf: b[j..<(j + 3)])
+                        i = j + 3
+                        groups += 1
+                        progressed = true
+                    }
+                }
+            }
+        }
+        if groups == 1 && bracketDepth > 0 && !strongSeparator {
+            // "[-36,104]": a single comma group inside brackets is a list, not thousands.
+            i = groupStart
+            whole.removeLast(3)
+        }
+        if i + 1 < b.count && b[i] == 46 && Lexer.isDigit(b[i + 1]) {
+            i += 1
+            while i < b.count && Lexer.isDigit(b[i]) { frac.append(b[i]); i += 1 }
+        } else if i < b.count && b[i] == 46 && matchAhead(".\\overline") {
+            i += 1 // 0.\overline{3}
+        } else if i < b.count && b[i] == 46 && whole.count > 0 && (i + 1 == b.count || b[i + 1] == 32 || b[i + 1] == 36) {
+            i += 1 // "5." trailing period
+        }
+        tokens.append(.number(whole: whole, fraction: frac))
+    }
+
+    private mutating func readGroupRaw() -> [UInt8]? {
+        var j = i
+        while j < b.count && b[j] == 32 { j += 1 }
+        guard j < b.count, b[j] == 123 else { return nil }
+        var depth = 0
+        var k = j
+        while k < b.count {
+            if b[k] == 92 { k += 2; continue }
+            if b[k] == 123 { depth += 1 } else if b[k] == 125 {
+                depth -= 1
+                if depth == 0 {
+                    let content = Array(b[(j + 1)..<k])
+                    i = k + 1
+                    return content
+                }
+            }
+            k += 1
+        }
+        return nil
+    }
+
+    private mutating func lexCommand() {
+        i += 1
+        guard i < b.count else { return }
+        if !Lexer.isLetter(b[i]) {
+            let c = b[i]
+            i += 1
+            switch c {
+            case 123: tokens.append(.command("{"))
+            case 125: tokens.append(.command("}"))
+            case 92:
+                // "\\frac" (an escaping artefact) reads as "\frac"; otherwise a row break.
+                var e = i
+                while e < b.count && Lexer.isLetter(b[e]) { e += 1 }
+                let nm = String(decoding: b[i..<e], as: UTF8.self)
+                if e > i && (Lexer.knownCommands.contains(nm) || Lexer.dropCommands.contains(nm) || Lexer.textCommands.contains(nm)
+                    || Lexer.greek.contains(nm) || Lexer.relationCommands.contains(nm)) {
+                    i -= 1
+                    lexCommand()
+                    return
+                }
+                tokens.append(.command("\\"))
+            case 124: tokens.append(.symbol(124))
+            case 35, 95: break
+            case 38: break
+            default:
+                break // \, \! \; \: \  \$ \% \( \) \[ \]
+            }
+            return
+        }
+        let start = i
+        while i < b.count && Lexer.isLetter(b[i]) { i += 1 }
+        var name = String(decoding: b[start..<i], as: UTF8.self)
+        if !Lexer.knownCommands.contains(name) && !Lexer.dropCommands.contains(name) && !Lexer.textCommands.contains(name)
+            && !Lexer.greek.contains(name) {
+            // Glued commands such as \quadx or \pix.
+            for p in Lexer.splitPrefixes where name.hasPrefix(p) && name.count > p.count {
+                let rest = String(name.dropFirst(p.count))
+                emitCommand(p)
+                tokens.append(.ident(rest))
+                return
+            }
+        }
+        if name == "left" || name == "right" {
+            while i < b.count && b[i] == 32 { i += 1 }
+            if i < b.count && b[i] == 46 { i += 1 } // \left.
+            return
+        }
+        if Lexer.dropCommands.contains(name) { return }
+        if name == "operatorname" {
+            if let g = readGroupRaw() {
+                name = String(decoding: g.filter { Lexer.isLetter($0) }, as: UTF8.self)
+                tokens.append(.command(name))
+            }
+            return
+        }
+        if Lexer.textCommands.contains(name) {
+            guard let g = readGroupRaw() else { return }
+            lexText(g)
+            return
+        }
+        emitCommand(name)
+    }
+
+    /// Text mode: letter-only pieces become words (single letters stay identifiers), the rest is lexed as math.
+    private mutating func lexText(_ g: [UInt8]) {
+        var letterRuns = 0
+        var k = 0
+        while k < g.count {
+            if Lexer.isLetter(g[k]) {
+                var e = k
+                while e < g.count && Lexer.isLetter(g[e]) { e += 1 }
+                if e - k >= 2 { letterRuns += 1 }
+                k = e
+            } else { k += 1 }
+        }
+        if letterRuns == 0 {
+            var sub = Lexer(g)
+            sub.run(textMode: true)
+            tokens.append(contentsOf: sub.tokens)
+            sawNonASCII = sawNonASCII || sub.sawNonASCII
+            return
+        }
+        // Split on spaces; pure-letter pieces are words.
+        var pieces: [[UInt8]] = [[]]
+        for c in g {
+            if c == 32 || c == 126 || c == 10 { pieces.append([]) } else { pieces[pieces.count - 1].append(c) }
+        }
+        for p in pieces where !p.isEmpty {
+            if p.allSatisfy({ Lexer.isLetter($0) }) {
+                let s = String(decoding: p, as: UTF8.self)
+                tokens.append(p.count == 1 ? .ident(s) : .word(s.lowercased()))
+            } else {
+                var sub = Lexer(p)
+                sub.run(textMode: true)
+                for t in sub.tokens {
+                    if case .ident(let s) = t, s.count >= 2 { tokens.append(.word(s.lowercased())) } else { tokens.append(t) }
+                }
+                sawNonASCII = sawNonASCII || sub.sawNonASCII
+            }
+        }
+    }
+
+    private mutating func lexNonASCII() {
+        // Decode one scalar.
+        let c = b[i]
+        var len = 1
+        if c >= 0xF0 { len = 4 } else if c >= 0xE0 { len = 3 } else if c >= 0xC0 { len = 2 }
+        let end = min(b.count, i + len)
+        let bytes = Array(b[i..<end])
+        i = end
+        let s = String(decoding: bytes, as: UTF8.self)
+        switch s {
+        case "²": tokens.append(.symbol(94)); tokens.append(.number(whole: [50], fraction: []))
+        case "³": tokens.append(.symbol(94)); tokens.append(.number(whole: [51], fraction: []))
+        case "√": tokens.append(.command("sqrt"))
+        case "π": tokens.append(.command("pi"))
+        case "∞": tokens.append(.command("infty"))
+        case "≤", "⩽": tokens.append(.relation("<="))
+        case "≥", "⩾": tokens.append(.relation(">="))
+        case "≠": tokens.append(.relation("!="))
+        case "≈": tokens.append(.relation("~="))
+        case "∈": tokens.append(.relation("in"))
+        case "×", "·", "⋅", "∙": tokens.append(.symbol(42))
+        case "÷": tokens.append(.symbol(47))
+        case "−", "–", "—": tokens.append(.symbol(45))
+        case "±": tokens.append(.command("pm"))
+        case "∪": tokens.append(.command("cup"))
+        case "∩": tokens.append(.command("cap"))
+        case "…", "⋯": tokens.append(.command("ldots"))
+        case "°", "€", "£", "¥", "\u{00A0}", "\u{3000}", "\u{200B}": break
+        case "，", "、": tokens.append(.symbol(44))
+        case "；": tokens.append(.symbol(59))
+        case "：": tokens.append(.symbol(58))
+        case "（": tokens.append(.symbol(40))
+        case "）": tokens.append(.symbol(41))
+        case "。": tokens.append(.symbol(46))
+        default:
+            sawNonASCII = true
+            // One word for the whole run of unmapped non-ASCII scalars.
+            var run = bytes
+            while i < b.count && b[i] >= 0x80 {
+                let c2 = b[i]
+                var l2 = 1
+                if c2 >= 0xF0 { l2 = 4 } else if c2 >= 0xE0 { l2 = 3 } else if c2 >= 0xC0 { l2 = 2 }
+                let e2 = min(b.count, i + l2)
+                let sc = Array(b[i..<e2])
+                if Lexer.mappedScalars.contains(sc) { break }
+                run.append(contentsOf: sc)
+                i = e2
+            }
+            tokens.append(.word(String(decoding: run, as: UTF8.self)))
+        }
+    }
+}
+
+extension Lexer {
+    /// True for Greek-letter command names.
+    static func isGreek(_ name: String) -> Bool { greek.contains(name) }
+}

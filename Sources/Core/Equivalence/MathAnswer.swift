@@ -1,0 +1,105 @@
+/// A parsed, normalised answer, built once per answer and compared many times.
+public struct MathAnswer: Sendable {
+    /// The original text.
+    public let text: String
+    /// The semantic shape used for comparison.
+    let form: Form
+    private let key: String?
+
+    /// Answers longer than this (in UTF-8 bytes) are only equivalent to identical text.
+    public static let maxLength = 2_000
+
+    /// When non-nil, two answers with equal keys are equivalent, and (best effort) answers with different non-nil keys are not: lets a vote bucket answers in O(n) instead of comparing every pair.
+    public var canonicalKey: String? { key }
+
+    /// Parses an answer; never throws, never crashes, bounded time on any input.
+    public init(_ text: String) {
+        self.text = text
+        let f = MathAnswer.analyse(text)
+        form = f
+        key = f.key
+    }
+
+    /// True when the answer could be read as mathematics or text (not just kept as raw characters).
+    public var isParsed: Bool {
+        if case .raw = form { return false }
+        return true
+    }
+
+    static func analyse(_ text: String) -> Form {
+        if text.utf8.count > maxLength { return .raw("\u{1}too long") }
+        let pre = preclean(Array(text.utf8))
+        if let r = parse(pre), !r.prose { return r.form }
+        if let cand = ProseExtraction.candidate(text), cand != text, cand.utf8.count <= maxLength,
+           let r = parse(preclean(Array(cand.utf8))), r.acceptableCandidate {
+            return r.form
+        }
+        if let r = parse(pre), !r.failed { return r.form }
+        return .raw(compact(pre))
+    }
+
+    struct Parsed {
+        let form: Form
+        let prose: Bool
+        let failed: Bool
+        /// Good enough as an answer found inside prose: parsed, no words before the mathematics, no text.
+        var acceptableCandidate = false
+    }
+
+    static func parse(_ bytes: [UInt8]) -> Parsed? {
+        // Refuse deep nesting up front.
+        var depth = 0
+        var maxDepth = 0
+        for c in bytes {
+            if c == 40 || c == 91 || c == 123 { depth += 1; maxDepth = max(maxDepth, depth) } else if c == 41 || c == 93 || c == 125 { depth -= 1 }
+        }
+        if maxDepth > 40 { return nil }
+        let (tokens, nonASCII) = Lexer.lex(bytes)
+        if tokens.count > 1_500 { return nil }
+        if tokens.isEmpty { return Parsed(form: .raw(""), prose: false, failed: false) }
+        var p = Parser(tokens)
+        let node = p.parseAnswer()
+        // Every later pass recurses over the tree: refuse deep or huge trees outright.
+        if node.exceeds(depth: 60, nodes: 3_000) { return nil }
+        let hasDigit = bytes.contains { $0 >= 48 && $0 <= 57 }
+        let prose = p.failed || p.leadingWords || p.textWords >= 4 || (nonASCII && p.textWords + p.droppedWords > 0) || p.droppedWords >= 3 || (p.textWords > 0 && hasDigit)
+        if p.failed { return Parsed(form: .raw(compact(bytes)), prose: prose, failed: true) }
+        let form = FormBuilder.build(node)
+        var isText = false
+        if case .text = form { isText = true }
+        var r = Parsed(form: form, prose: prose, failed: false)
+        r.acceptableCandidate = !p.leadingWords && p.textWords == 0 && !isText
+        return r
+    }
+
+    /// Whitespace-free text, the last resort for comparison.
+    static func compact(_ bytes: [UInt8]) -> String {
+        String(decoding: bytes.filter { $0 != 32 && $0 != 9 && $0 != 10 && $0 != 13 && $0 != 36 }, as: UTF8.self)
+    }
+
+    /// Trims, drops a trailing period, and reads a lone European decimal comma (1,5 → 1.5).
+    static func preclean(_ input: [UInt8]) -> [UInt8] {
+        var b = input
+        func isSpace(_ c: UInt8) -> Bool { c == 32 || c == 9 || c == 10 || c == 13 }
+        while let l = b.last, isSpace(l) || l == 46 { b.removeLast() }
+        while let f = b.first, isSpace(f) { b.removeFirst() }
+        // Decimal comma: whole answer is digits,digits (int part 0, or 2+ fraction digits other than 3).
+        var k = 0
+        if k < b.count && b[k] == 45 { k += 1 }
+        let intStart = k
+        while k < b.count && b[k] >= 48 && b[k] <= 57 { k += 1 }
+        let intLen = k - intStart
+        if intLen > 0 && k < b.count && b[k] == 44 {
+            let comma = k
+            k += 1
+            let fracStart = k
+            while k < b.count && b[k] >= 48 && b[k] <= 57 { k += 1 }
+            let fracLen = k - fracStart
+            if k == b.count && fracLen > 0 {
+                let intIsZero = intLen == 1 && b[intStart] == 48
+                if intIsZero || (fracLen >= 2 && fracLen != 3) { b[comma] = 46 }
+            }
+        }
+        return b
+    }
+}

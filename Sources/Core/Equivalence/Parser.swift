@@ -1,0 +1,738 @@
+/// Recursive-descent parser from tokens to a Node tree, with bounded depth and guaranteed progress (internal).
+struct Parser {
+    private var t: [Token]
+    private var p = 0
+    private var depth = 0
+    private var absDepth = 0
+    private var steps = 0
+    /// Set when the input could not be parsed cleanly.
+    private(set) var failed = false
+    /// Set when words precede mathematics inside one item (prose rather than an answer).
+    private(set) var leadingWords = false
+    /// Number of words dropped as units or noise.
+    private(set) var droppedWords = 0
+    /// Number of word tokens that formed text nodes.
+    private(set) var textWords = 0
+
+    static let maxDepth = 160
+    static let maxSteps = 20_000
+
+    init(_ tokens: [Token]) { t = tokens }
+
+    private var cur: Token? { p < t.count ? t[p] : nil }
+
+    private static let functionNames: Set<String> = [
+        "sin", "cos", "tan", "sec", "csc", "cot", "arcsin", "arccos", "arctan", "arccot", "arcsec", "arccsc", "sinh",
+        "cosh", "tanh", "ln", "log", "lg", "exp", "sqrt", "abs", "floor", "ceil", "max", "min", "gcd", "lcm", "det",
+    ]
+    private static let userFunctionLetters: Set<String> = ["f", "g", "h", "F", "G", "H", "P", "Q", "W"]
+
+    static func isSeparatorWord(_ s: String) -> Bool { s == "and" || s == "or" || s == "und" || s == "et" }
+
+    private func isWordToken(_ tok: Token?) -> Bool {
+        guard let tok else { return false }
+        switch tok {
+        case .word(let s): return !Parser.isSeparatorWord(s)
+        case .ident(let s):
+            if s.count < 3 { return false }
+            if Parser.isSeparatorWord(s) { return false }
+            if Parser.functionNames.contains(s) || s == "pi" || s == "inf" || s == "infty" || s == "infinity" { return false }
+            for f in Parser.functionNames where s.hasPrefix(f) && s.count - f.count <= 2 && f.count >= 2 { return false }
+            if s.hasPrefix("pi") && s.count <= 4 { return false }
+            return true
+        default: return false
+        }
+    }
+
+    private func isSeparator(_ tok: Token?) -> (isSep: Bool, comma: Bool) {
+        guard let tok else { return (false, false) }
+        switch tok {
+        case .symbol(44): return (true, true)
+        case .symbol(59): return (true, false)
+        case .word(let s), .ident(let s): return (Parser.isSeparatorWord(s), false)
+        case .command(let c): return (c == "quad" || c == "qquad", false)
+        default: return (false, false)
+        }
+    }
+
+    private func isCloser(_ tok: Token?) -> Bool {
+        guard let tok else { return true }
+        switch tok {
+        case .symbol(41), .symbol(93), .symbol(125), .symbol(38): return true
+        case .symbol(124): return absDepth > 0
+        case .command(let c): return c == "}" || c == "\\" || c == "end" || c == "rfloor" || c == "rceil"
+        default: return false
+        }
+    }
+
+    private mutating func enter() -> Bool {
+        depth += 1
+        steps += 1
+        if depth > Parser.maxDepth || steps > Parser.maxSteps {
+            failed = true
+            return false
+        }
+        return true
+    }
+
+    /// Parses the whole token stream.
+    mutating func parseAnswer() -> Node {
+        // Trailing punctuation.
+        while let last = t.last, last == .symbol(46) || last == .symbol(44) || last == .symbol(59) || last == .command("\\") {
+            t.removeLast()
+        }
+        let n = parseList()
+        if p < t.count { failed = true }
+        return n
+    }
+
+    /// A list of items separated by commas / semicolons / "and" / \quad; stops at a closer.
+    private mutating func parseList() -> Node {
+        guard enter() else { return .opaque("?") }
+        defer { depth -= 1 }
+        var groups: [[Node]] = [[]]
+        var sawStrong = false
+        var sawAny = false
+        while true {
+            // Separators.
+            var sepComma = false
+            var sepStrong = false
+            while case let s = isSeparator(cur), s.isSep {
+                if s.comma { sepComma = true } else { sepStrong = true }
+                p += 1
+            }
+            if sepComma || sepStrong {
+                sawAny = true
+                if sepStrong && !sepComma {
+                    if !(groups.last?.isEmpty ?? true) { groups.append([]); sawStrong = true }
+                }
+            }
+            if isCloser(cur) { break }
+            let before = p
+            let item = parseItem()
+            groups[groups.count - 1].append(item)
+            if p == before {
+                // No progress: skip the offending token.
+                failed = true
+                p += 1
+            }
+            if !isSeparator(cur).isSep && !isCloser(cur) {
+                // Two items side by side without a separator.
+                failed = true
+            }
+            if p >= t.count { break }
+        }
+        groups = groups.filter { !$0.isEmpty }
+        if groups.isEmpty { return sawAny ? .set([]) : .opaque("") }
+        var items: [Node] = []
+        if sawStrong, let c0 = groups.first?.count, c0 >= 2, groups.allSatisfy({ $0.count == c0 }) {
+            for g in groups { items.append(g.count == 1 ? g[0] : .tuple(g, open: 40, close: 41)) }
+        } else {
+            items = groups.flatMap { $0 }
+        }
+        if items.count == 1 && !sawAny { return items[0] }
+        if items.count == 1 { return items[0] }
+        return .set(items)
+    }
+
+    private func relationOp(_ tok: Token?) -> String? {
+        guard let tok else { return nil }
+        switch tok {
+        case .relation(let r): return r
+        case .symbol(61): return "="
+        case .symbol(60): return "<"
+        case .symbol(62): return ">"
+        default: return nil
+        }
+    }
+
+    private mutating func parseItem() -> Node {
+        guard enter() else { return .opaque("?") }
+        defer { depth -= 1 }
+        var sides = [parseUnion()]
+        var ops: [String] = []
+        while let op = relationOp(cur) {
+            p += 1
+            ops.append(op)
+            if isCloser(cur) || isSeparator(cur).isSep {
+                sides.append(.opaque(""))
+                break
+            }
+            sides.append(parseUnion())
+        }
+        return ops.isEmpty ? sides[0] : .rel(sides, ops)
+    }
+
+    private mutating func parseUnion() -> Node {
+        guard enter() else { return .opaque("?") }
+        defer { depth -= 1 }
+        let first = parseRatio()
+        var parts = [first]
+        var other = false
+        while case .command(let c)? = cur, c == "cup" || c == "cap" || c == "setminus" {
+            if c != "cup" { other = true }
+            p += 1
+            parts.append(parseRatio())
+        }
+        if parts.count == 1 { return first }
+        if other { return .opaque("setop") }
+        return .union(parts)
+    }
+
+    private mutating func parseRatio() -> Node {
+        guard enter() else { return .opaque("?") }
+        defer { depth -= 1 }
+        let first = parseAdditive()
+        var parts = [first]
+        while cur == .symbol(58) {
+            p += 1
+            parts.append(parseAdditive())
+        }
+        return parts.count == 1 ? first : .ratio(parts)
+    }
+
+    private mutating func parseAdditive() -> Node {
+        guard enter() else { return .opaque("?") }
+        defer { depth -= 1 }
+        var terms: [Node] = [parseTerm()]
+        while let tok = cur {
+            switch tok {
+            case .symbol(43):
+                p += 1
+                terms.append(parseTerm())
+            case .symbol(45):
+                p += 1
+                terms.append(.neg(parseTerm()))
+            case .command("pm"), .command("mp"):
+                p += 1
+                let rhs = parseTerm()
+                let lhs: Node = terms.count == 1 ? terms[0] : .add(terms)
+                terms = [.pm(lhs, rhs, minusFirst: tok == .command("mp"))]
+            default:
+                return terms.count == 1 ? terms[0] : .add(terms)
+            }
+        }
+        return terms.count == 1 ? terms[0] : .add(terms)
+    }
+
+    private func startsImplicitFactor(_ tok: Token?) -> Bool {
+        guard let tok else { return false }
+        switch tok {
+        case .number: return true
+        case .ident(let s): return !Parser.isSeparatorWord(s)
+        case .symbol(40), .symbol(123): return true
+        case .symbol(124): return absDepth == 0
+        case .command(let c):
+            switch c {
+            case "frac", "sqrt", "binom", "pi", "infty", "lfloor", "lceil", "overline", "vec", "hat", "bar", "widehat",
+                 "overrightarrow", "begin", "sum", "prod", "int", "lim", "angle", "triangle":
+                return true
+            default:
+                return Lexer.isGreek(c) || Parser.functionNames.contains(c)
+            }
+        default: return false
+        }
+    }
+
+    private mutating func skipWordsAsUnits() -> Bool {
+        var any = false
+        defer {
+            // Words followed by more mathematics are prose, not units.
+            if any && startsImplicitFactor(cur) { leadingWords = true }
+        }
+        while isWordToken(cur) {
+            p += 1
+            droppedWords += 1
+            any = true
+            if cur == .symbol(94) { // unit^2
+                p += 1
+                if p < t.count { _ = readArg() }
+            }
+        }
+        return any
+    }
+
+    private mutating func parseTerm() -> Node {
+        guard enter() else { return .opaque("?") }
+        defer { depth -= 1 }
+        // "no solution": a two-letter run followed by a word is a word too.
+        if case .ident(let s)? = cur, s.count == 2, p + 1 < t.count, isWordToken(t[p + 1]) {
+            t[p] = .word(s.lowercased())
+        }
+        if isWordToken(cur) {
+            // Leading words: text (possibly followed by mathematics = prose).
+            var words: [String] = []
+            while isWordToken(cur) || (cur.map { if case .ident(let s) = $0 { return s.count <= 2 && !words.isEmpty } else { return false } } ?? false) {
+                if case .word(let s)? = cur { words.append(s) } else if case .ident(let s)? = cur { words.append(s.lowercased()) }
+                p += 1
+            }
+            textWords += words.count
+            let text = Node.text(words.joined(separator: " "))
+            if startsImplicitFactor(cur) || cur == .symbol(45) {
+                leadingWords = true
+                let rest = parseTerm()
+                return .mul([text, rest])
+            }
+            return text
+        }
+        var factors: [Node] = [parseUnary()]
+        while let tok = cur {
+            if tok == .symbol(42) {
+                p += 1
+                factors.append(parseUnary())
+            } else if tok == .symbol(47) {
+                p += 1
+                let d = parseUnary()
+                let n: Node = factors.count == 1 ? factors[0] : .mul(factors)
+                factors = [.div(n, d)]
+            } else if skipWordsAsUnits() {
+                continue
+            } else if startsImplicitFactor(tok) {
+                if case .number = tok, case .num? = factors.last { break }
+                let before = p
+                factors.append(parsePower())
+                if p == before { break }
+            } else {
+                break
+            }
+        }
+        return factors.count == 1 ? factors[0] : .mul(factors)
+    }
+
+    private mutating func parseUnary() -> Node {
+        guard enter() else { return .opaque("?") }
+        defer { depth -= 1 }
+        switch cur {
+        case .symbol(45)?:
+            p += 1
+            return .neg(parseUnary())
+        case .symbol(43)?:
+            p += 1
+            return parseUnary()
+        case .command("pm")?:
+            p += 1
+            return .pm(nil, parseUnary(), minusFirst: false)
+        case .command("mp")?:
+            p += 1
+            return .pm(nil, parseUnary(), minusFirst: true)
+        default:
+            return parsePower()
+        }
+    }
+
+    private mutating func parsePower() -> Node {
+        guard enter() else { return .opaque("?") }
+        defer { depth -= 1 }
+        let base = parsePostfix()
+        if cur == .symbol(94) {
+            p += 1
+            if p >= t.count || isCloser(cur) { return base }
+            let e = parseExponent()
+            var r = Node.pow(base, e)
+            while cur == .symbol(33) { p += 1; r = .fn("fact", [r]) }
+            return r
+        }
+        return base
+    }
+
+    private mutating func parseExponent() -> Node {
+        guard enter() else { return .opaque("?") }
+        defer { depth -= 1 }
+        if cur == .symbol(45) { p += 1; return .neg(parseExponent()) }
+        if cur == .symbol(43) { p += 1; return parseExponent() }
+        var e: Node
+        if cur == .symbol(123) {
+            e = readArg()
+        } else if case .ident(let s)? = cur, s.count > 1, !Parser.functionNames.contains(s) {
+            e = readArg()
+        } else {
+            e = parsePostfix()
+        }
+        if cur == .symbol(94) {
+            p += 1
+            if p < t.count { e = .pow(e, parseExponent()) }
+        }
+        return e
+    }
+
+    private mutating func parsePostfix() -> Node {
+        guard enter() else { return .opaque("?") }
+        defer { depth -= 1 }
+        var n = parsePrimary()
+        while let tok = cur {
+            if tok == .symbol(33) {
+                p += 1
+                n = .fn("fact", [n])
+            } else if tok == .symbol(39) {
+                p += 1
+                if case .sym(let s) = n { n = .sym(s + "'") } else { n = .fn("prime", [n]) }
+            } else if tok == .symbol(95) {
+                p += 1
+                if p >= t.count { break }
+                let savedCounts = (textWords, droppedWords, leadingWords)
+                let sub = readArg()
+                (textWords, droppedWords, leadingWords) = savedCounts
+                let subText = Canonical.text(sub)
+                switch n {
+                case .sym(let s): n = .sym(s + "_" + subText)
+                case .const(let s) where s == "e" || s == "i": n = .sym(s + "_" + subText)
+                case .num(let r): n = .opaque(r.description + "_" + subText)
+                default: n = .fn("sub", [n, sub])
+                }
+            } else {
+                break
+            }
+        }
+        return n
+    }
+
+    /// A LaTeX macro argument: a braced group, else a single digit / letter / primary.
+    private mutating func readArg() -> Node {
+        guard enter() else { return .opaque("?") }
+        defer { depth -= 1 }
+        guard let tok = cur else { failed = true; return .opaque("?") }
+        switch tok {
+        case .symbol(123):
+            p += 1
+            let inner = parseList()
+            if cur == .symbol(125) { p += 1 } else { failed = true }
+            return inner
+        case .number(let whole, let frac):
+            if whole.count > 1 {
+                t[p] = .number(whole: Array(whole.dropFirst()), fraction: frac)
+                return .num(Rational(whole[0] == 48 ? 0 : Int(whole[0] - 48)))
+            }
+            if whole.count == 1 && !frac.isEmpty {
+                // \frac1.5 is odd; take the digit.
+                t[p] = .number(whole: [], fraction: frac)
+                return .num(Rational(Int(whole[0] - 48)))
+            }
+            return parsePrimary()
+        case .ident(let s):
+            if s.count > 1 && !Parser.functionNames.contains(s) && s != "pi" {
+                let first = String(s.prefix(1))
+                t[p] = .ident(String(s.dropFirst()))
+                return Parser.letterNode(first)
+            }
+            return parsePrimary()
+        default:
+            return parsePostfix()
+        }
+    }
+
+    static func letterNode(_ s: String) -> Node {
+        switch s {
+        case "e": return .const("e")
+        case "i": return .const("i")
+        default: return .sym(s)
+        }
+    }
+
+    private static func numberNode(_ whole: [UInt8], _ frac: [UInt8]) -> Node {
+        let digits = whole + frac
+        let w = digits.isEmpty ? [UInt8(48)] : digits
+        guard let n = BigInt(decimalDigits: w) else { return .opaque(String(decoding: whole, as: UTF8.self) + "." + String(decoding: frac, as: UTF8.self)) }
+        if frac.isEmpty { return .num(Rational(integer: n)) }
+        guard let d = BigInt(10).power(frac.count), let r = Rational(n, d) else { return .opaque("num") }
+        return .num(r)
+    }
+
+    private mutating func parsePrimary() -> Node {
+        guard enter() else { return .opaque("?") }
+        defer { depth -= 1 }
+        guard let tok = cur else { failed = true; return .opaque("?") }
+        switch tok {
+        case .number(let whole, let frac):
+            p += 1
+            var n = Parser.numberNode(whole, frac)
+            // Repeating decimal 0.\overline{3}.
+            if cur == .command("overline"), p + 3 < t.count, t[p + 1] == .symbol(123), case .number(let rw, let rf) = t[p + 2],
+               rf.isEmpty, !rw.isEmpty, rw.count <= 12, t[p + 3] == .symbol(125) {
+                p += 4
+                let fixed = whole + frac
+                guard let a = BigInt(decimalDigits: fixed.isEmpty ? [48] : fixed), let ab = BigInt(decimalDigits: (fixed.isEmpty ? [48] : fixed) + rw),
+                      let p10 = BigInt(10).power(frac.count), let p10r = BigInt(10).power(rw.count),
+                      let r = Rational(ab - a, p10 * (p10r - BigInt.one)) else { return .opaque("repeating") }
+                return .num(r)
+            }
+            // Scientific notation 1.5e-3 (plain text).
+            if case .ident(let s)? = cur, s == "e" || s == "E" {
+                var q = p + 1
+                var negExp = false
+                if q < t.count, t[q] == .symbol(45) || t[q] == .symbol(43) { negExp = t[q] == .symbol(45); q += 1 }
+                if q < t.count, case .number(let ew, let ef) = t[q], ef.isEmpty, ew.count <= 4 {
+                    p = q + 1
+                    let e = Parser.numberNode(ew, [])
+                    return .mul([n, .pow(.num(Rational(10)), negExp ? .neg(e) : e)])
+                }
+            }
+            // Mixed number: 12\frac{3}{5}.
+            if frac.isEmpty, cur == .command("frac") {
+                let save = p
+                let saveT = t
+                p += 1
+                let a = readArg()
+                let b = readArg()
+                if case .num(let ra) = a, case .num(let rb) = b, ra.isInteger, rb.isInteger, !rb.isZero,
+                   let q = ra / rb, q.numerator < q.denominator {
+                    n = .add([n, .num(q)])
+                    return n
+                }
+                p = save
+                t = saveT
+            }
+            return n
+        case .ident(let s):
+            if Parser.functionNames.contains(s) {
+                p += 1
+                return parseFunction(s)
+            }
+            switch s {
+            case "pi", "Pi", "PI":
+                p += 1
+                return .const("pi")
+            case "inf", "infty", "infinity", "oo", "Infinity":
+                p += 1
+                return .const("inf")
+            default: break
+            }
+            for f in Parser.functionNames where s.hasPrefix(f) && s.count > f.count && f.count >= 2 && s.count - f.count <= 2 {
+                t[p] = .ident(String(s.dropFirst(f.count)))
+                return parseFunction(f)
+            }
+            if s.hasPrefix("pi") && s.count > 2 && s.count <= 4 {
+                t[p] = .ident(String(s.dropFirst(2)))
+                return .const("pi")
+            }
+            let first = String(s.prefix(1))
+            if s.count > 1 {
+                t[p] = .ident(String(s.dropFirst()))
+            } else {
+                p += 1
+            }
+            if s.count == 1 && Parser.userFunctionLetters.contains(first) && cur == .symbol(40) {
+                p += 1
+                let inner = parseList()
+                if cur == .symbol(41) { p += 1 } else { failed = true }
+                var args: [Node] = []
+                if case .set(let items) = inner { args = items } else { args = [inner] }
+                return .fn("call:" + first, args)
+            }
+            return Parser.letterNode(first)
+        case .word(let s):
+            p += 1
+            textWords += 1
+            return .text(s)
+        case .symbol(40), .symbol(91):
+            p += 1
+            let inner = parseList()
+            var close: UInt8 = 41
+            if case .symbol(let c)? = cur, c == 41 || c == 93 { close = c; p += 1 } else { failed = true }
+            if case .set(let items) = inner, items.count >= 2 { return .tuple(items, open: tok == .symbol(40) ? 40 : 91, close: close) }
+            if case .set(let items) = inner, items.isEmpty { return .tuple([], open: 40, close: 41) }
+            return inner
+        case .symbol(123):
+            p += 1
+            let inner = parseList()
+            if cur == .symbol(125) { p += 1 } else { failed = true }
+            return inner
+        case .symbol(124):
+            p += 1
+            absDepth += 1
+            let inner = parseAdditive()
+            absDepth -= 1
+            if cur == .symbol(124) { p += 1 } else { failed = true }
+            return .fn("abs", [inner])
+        case .command(let c):
+            p += 1
+            return parseCommand(c)
+        default:
+            failed = true
+            p += 1
+            return .opaque("?")
+        }
+    }
+
+    private mutating func parseCommand(_ c: String) -> Node {
+        switch c {
+        case "frac":
+            let a = readArg()
+            let b = readArg()
+            return .div(a, b)
+        case "sqrt":
+            if cur == .symbol(91) {
+                p += 1
+                let n = parseAdditive()
+                if cur == .symbol(93) { p += 1 } else { failed = true }
+                let a = readArg()
+                return .fn("root", [n, a])
+            }
+            return .fn("sqrt", [readArg()])
+        case "binom":
+            let a = readArg()
+            let b = readArg()
+            return .fn("binom", [a, b])
+        case "pi": return .const("pi")
+        case "infty", "infin": return .const("inf")
+        case "emptyset": return .set([])
+        case "ldots": return .ellipsis
+        case "{":
+            let inner = parseList()
+            if cur == .command("}") { p += 1 } else { failed = true }
+            if case .set(let items) = inner { return .set(items) }
+            return .set([inner])
+        case "lfloor", "lceil":
+            let inner = parseAdditive()
+            if cur == .command(c == "lfloor" ? "rfloor" : "rceil") { p += 1 } else { failed = true }
+            return .fn(c == "lfloor" ? "floor" : "ceil", [inner])
+        case "begin":
+            return parseEnvironment()
+        case "overline", "vec", "hat", "bar", "widehat", "overrightarrow", "underline", "tilde", "dot", "ddot":
+            let a = readArg()
+            return .sym(c + "(" + Canonical.text(a) + ")")
+        case "sum", "prod", "int", "lim", "oint", "bigcup", "bigcap":
+            var sub: Node = .opaque("")
+            var sup: Node = .opaque("")
+            var k = 0
+            while k < 2, let tok = cur, tok == .symbol(95) || tok == .symbol(94) {
+                p += 1
+                if p >= t.count { break }
+                let a = readArg()
+                if tok == .symbol(95) { sub = a } else { sup = a }
+                k += 1
+            }
+            let body = p < t.count && !isCloser(cur) ? parseTerm() : .opaque("")
+            return .fn(c, [sub, sup, body])
+        case "angle", "triangle", "perp", "parallel", "measuredangle":
+            return .sym("\\" + c)
+        case "mod", "bmod", "pmod", "equiv":
+            return .opaque("\\" + c)
+        case "quad", "qquad":
+            return .opaque("")
+        default:
+            if Parser.functionNames.contains(c) { return parseFunction(c) }
+            if Lexer.isGreek(c) { return .sym(c) }
+            return .sym("\\" + c)
+        }
+    }
+
+    private mutating func parseFunction(_ name: String) -> Node {
+        var power: Node? = nil
+        var base: Node? = nil
+        if cur == .symbol(94) {
+            p += 1
+            power = parseExponent()
+        }
+        if cur == .symbol(95) {
+            p += 1
+            base = readArg()
+        }
+        if power == nil, cur == .symbol(94) {
+            p += 1
+            power = parseExponent()
+        }
+        var arg: Node
+        var args: [Node] = []
+        if cur == .symbol(40) {
+            p += 1
+            let inner = parseList()
+            if cur == .symbol(41) { p += 1 } else { failed = true }
+            if case .set(let items) = inner { args = items; arg = items.first ?? .opaque("") } else { arg = inner; args = [inner] }
+            // sin(x)^2
+            if power == nil, cur == .symbol(94) {
+                p += 1
+                power = parseExponent()
+            }
+        } else if p < t.count && !isCloser(cur) {
+            var factors = [parseUnary()]
+            while let tok = cur, startsImplicitFactor(tok) {
+                if case .command(let c) = tok, Parser.functionNames.contains(c) { break }
+                if case .ident(let s) = tok, Parser.functionNames.contains(s) { break }
+                let before = p
+                factors.append(parsePower())
+                if p == before { break }
+            }
+            arg = factors.count == 1 ? factors[0] : .mul(factors)
+            args = [arg]
+        } else {
+            failed = true
+            arg = .opaque("")
+            args = [arg]
+        }
+        var r: Node
+        switch name {
+        case "log", "lg":
+            if let base { r = .fn("logb", [base, arg]) } else { r = .fn(name == "lg" ? "log10" : "ln", [arg]) }
+        case "max", "min", "gcd", "lcm":
+            r = .fn(name, args)
+        default:
+            r = .fn(name, [arg])
+        }
+        if let power {
+            if case .neg(.num(let one)) = power, one == Rational.one, ["sin", "cos", "tan"].contains(name) {
+                return .fn("arc" + name, [arg])
+            }
+            r = .pow(r, power)
+        }
+        return r
+    }
+
+    private mutating func parseEnvironment() -> Node {
+        // \begin{name}
+        var name = ""
+        if cur == .symbol(123) {
+            p += 1
+            while let tok = cur, tok != .symbol(125) {
+                if case .ident(let s) = tok { name += s } else if tok == .symbol(42) { name += "*" }
+                p += 1
+            }
+            if cur == .symbol(125) { p += 1 }
+        }
+        if name == "array" || name == "tabular" {
+            if cur == .symbol(123) {
+                while let tok = cur, tok != .symbol(125) { p += 1 }
+                if cur == .symbol(125) { p += 1 }
+            }
+        }
+        var rows: [[Node]] = [[]]
+        while p < t.count {
+            if cur == .command("end") { break }
+            if cur == .symbol(38) { p += 1; rows[rows.count - 1].append(.opaque("")); continue }
+            if cur == .command("\\") {
+                p += 1
+                rows.append([])
+                continue
+            }
+            let before = p
+            let cell = parseItem()
+            if p == before { p += 1; failed = true; continue }
+            // A cell ends at & or \\ or \end.
+            if cur == .symbol(38) {
+                p += 1
+                rows[rows.count - 1].append(cell)
+                if cur == .command("\\") || cur == .command("end") { rows[rows.count - 1].append(.opaque("")) }
+                continue
+            }
+            rows[rows.count - 1].append(cell)
+            if !(cur == .command("\\") || cur == .command("end")) && p < t.count { failed = true; p += 1 }
+        }
+        if cur == .command("end") {
+            p += 1
+            if cur == .symbol(123) {
+                while let tok = cur, tok != .symbol(125) { p += 1 }
+                if cur == .symbol(125) { p += 1 }
+            }
+        } else {
+            failed = true
+        }
+        rows = rows.filter { !$0.isEmpty }
+        let matrixEnvs: Set<String> = ["pmatrix", "bmatrix", "matrix", "Bmatrix", "array", "smallmatrix", "pmatrix*", "bmatrix*"]
+        if !matrixEnvs.contains(name) {
+            if rows.count == 1 && rows[0].count == 1 && (name == "aligned" || name == "align*" || name == "align" || name == "gathered") { return rows[0][0] }
+            return .opaque("env:" + name + ":" + rows.map { $0.map(Canonical.text).joined(separator: "&") }.joined(separator: "\\\\"))
+        }
+        let cols = rows.first?.count ?? 0
+        if rows.contains(where: { $0.count != cols }) { return .opaque("ragged-matrix") }
+        return .matrix(rows)
+    }
+}

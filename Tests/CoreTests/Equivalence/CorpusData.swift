@@ -1,0 +1,83 @@
+import Foundation
+@testable import Core
+
+/// Loads the labelled equivalence corpus and applies POLICY.md's per-class decisions.
+enum CorpusData {
+    /// One labelled pair, already extracted and with the expectation our policy assigns.
+    struct Row: Sendable {
+        let file: String
+        let gold: String
+        let pred: String
+        let label: Bool
+        let expected: Bool
+        let duplicate: Bool
+        let doubt: Bool
+    }
+
+    /// The shared data folder: $COREWARD_SHARED/data/..., else relative to this file (../../../../shared).
+    static func sharedDirectory(_ file: String = #filePath) -> URL {
+        if let env = ProcessInfo.processInfo.environment["COREWARD_SHARED"], !env.isEmpty {
+            return URL(fileURLWithPath: env)
+        }
+        return URL(fileURLWithPath: file).deletingLastPathComponent().appendingPathComponent("../../../../shared").standardizedFileURL
+    }
+
+    static var equivalenceDirectory: URL { sharedDirectory().appendingPathComponent("data/equivalence") }
+    static var rolloutsDirectory: URL { sharedDirectory().appendingPathComponent("data/rollouts") }
+
+    static func jsonLines(_ url: URL) throws -> [[String: Any]] {
+        let text = try String(contentsOf: url, encoding: .utf8)
+        return try text.split(separator: "\n").compactMap { line in
+            try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+        }
+    }
+
+    /// How response sides are reduced to answers.
+    enum Extraction: Sendable {
+        /// What coreward does (AnswerExtractor, strict): the content of the last `\boxed{}`, else the side as is.
+        case lastBoxed
+        /// The trailing run of boxes joined as a list (POLICY.md), else the side as is.
+        case lastBoxedRun
+    }
+
+    static func extract(_ side: String, _ mode: Extraction) -> String {
+        switch mode {
+        case .lastBoxed: return AnswerExtractor.extract(side)?.answer ?? side
+        case .lastBoxedRun: return BoxedExtraction.lastBoxedRun(in: side) ?? side
+        }
+    }
+
+    /// Our expectation for a row (see POLICY.md for each label_policy class).
+    static func expectation(label: Bool, policy: String, params: [String: Any], status: String?, escapeWarning: Bool) -> Bool {
+        if policy.contains("numeric rounding") { return false }
+        if policy.contains("comma list treated as ORDERED") { return true }
+        if policy.contains("tuple gold vs set pred accepted") { return false }
+        if policy.contains("anti-reward-hacking") { return true }
+        if policy.contains("inline math split") { return true }
+        if policy.contains("strict variable") && ((params["strict"] as? Bool) == false || status != nil) { return false }
+        if escapeWarning { return true }
+        return label
+    }
+
+    /// Every row of every corpus file.
+    static func rows(_ mode: Extraction = .lastBoxed) throws -> [Row] {
+        let dir = equivalenceDirectory
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".jsonl") }.sorted()
+        var out: [Row] = []
+        for f in files {
+            for o in try jsonLines(dir.appendingPathComponent(f)) {
+                guard var gold = o["gold"] as? String, var pred = o["pred"] as? String, let label = o["equivalent"] as? Bool else { continue }
+                if (o["kind"] as? String) == "response" {
+                    if (o["gold_kind"] as? String) == "response" { gold = extract(gold, mode) }
+                    if (o["pred_kind"] as? String) == "response" { pred = extract(pred, mode) }
+                }
+                let expected = expectation(label: label, policy: (o["label_policy"] as? String) ?? "",
+                                           params: (o["params"] as? [String: Any]) ?? [:], status: o["status"] as? String,
+                                           escapeWarning: o["escape_warning"] != nil)
+                out.append(Row(file: f, gold: gold, pred: pred, label: label, expected: expected,
+                               duplicate: o["duplicate_of"] != nil, doubt: o["label_doubt"] != nil))
+            }
+        }
+        return out
+    }
+}
