@@ -59,7 +59,7 @@ def load_corpus():
         with open(path, encoding="utf-8") as handle:
             for line_number, line in enumerate(handle, 1):
                 if line.strip():
-                    rows.append({"file": path.stem, "line": line_number, **json.loads(line)})
+                    rows.append({**json.loads(line), "file": path.stem, "jsonl_line": line_number})
     if not rows:
         raise SystemExit(f"no rows in {CORPUS}/*.jsonl (set COREWARD_SHARED to the shared folder)")
     return rows
@@ -428,7 +428,9 @@ def main():
     python = mathverify_python(args.fresh_venv)
     mathverify, versions = mathverify_verdicts(python, mathverify_pairs)
     first_pass = sum(v["seconds"] or HARD_TIMEOUT_SECONDS for v in mathverify)
-    passes = mathverify_pass_seconds(python, mathverify_pairs, mathverify_passes, max(300.0, 10 * first_pass))
+    # A pair that hung the worker would hang every pass: it is left out of the timing (and reported).
+    timed_pairs = [pair for pair, v in zip(mathverify_pairs, mathverify) if not v["status"].startswith("worker")]
+    passes = mathverify_pass_seconds(python, timed_pairs, mathverify_passes, max(300.0, 10 * first_pass))
 
     for row, e, m, mv in zip(rows, exact, math, mathverify):
         row.update(exact_verdict=e, coreward_math=m, mathverify=mv["equivalent"])
@@ -442,11 +444,11 @@ def main():
     print(accuracy_table(rows, columns))
 
     n_server = len(corpus)
-    mv_rate = median_rate(len(rows), passes)
+    mv_rate = median_rate(len(timed_pairs), passes)
     wall_rate, server_rate = median_rate(n_server, wall), median_rate(n_server, server)
     print()
-    print(f"speed, comparisons per second (median of {len(passes)} Math-Verify passes over {len(rows)} pairs, "
-          f"{len(wall)} coreward passes over {n_server} pairs = corpus x{args.repeat_corpus} "
+    print(f"speed, comparisons per second (median of {len(passes)} Math-Verify pass(es) over {len(timed_pairs)} "
+          f"pairs, {len(wall)} coreward passes over {n_server} pairs = corpus x{args.repeat_corpus} "
           f"in {len(bodies)} request(s) of <= {coreward.max_pairs or n_server} pairs)")
     print(f"{'what':60} {'pairs/s':>12} {'median s/pass':>14} {'min':>8} {'max':>8}")
     for name, rate, seconds in [
@@ -460,9 +462,9 @@ def main():
     disagree = [r for r in rows if r["mathverify"] != r["coreward_math"]]
     judged = [r for r in disagree if not r.get("label_doubt") and not r.get("duplicate_of")]
     print(f"Math-Verify and coreward math disagree on {len(disagree)} of {len(rows)} pairs "
-          f"({sum(1 for r in disagree if not r.get('duplicate_of'))} unique); on unique labelled rows coreward is right "
-          f"on {sum(r['coreward_math'] == r['equivalent'] for r in judged)}, Math-Verify on "
-          f"{sum(r['mathverify'] == r['equivalent'] for r in judged)}")
+          f"({sum(1 for r in disagree if not r.get('duplicate_of'))} unique); of the {len(judged)} unique labelled "
+          f"ones, the label sides with coreward on {sum(r['coreward_math'] == r['equivalent'] for r in judged)}, "
+          f"with Math-Verify on {sum(r['mathverify'] == r['equivalent'] for r in judged)}")
     statuses = {}
     for verdict in mathverify:
         statuses[verdict["status"]] = statuses.get(verdict["status"], 0) + 1
@@ -470,12 +472,12 @@ def main():
           f"; first pass (fresh process) {first_pass:.1f} s")
     slowest = sorted(range(len(rows)), key=lambda i: -(mathverify[i]["seconds"] or HARD_TIMEOUT_SECONDS))[:3]
     print("Math-Verify slowest pairs: " + "; ".join(
-        f"{rows[i]['file']}:{rows[i]['line']} {mathverify[i]['seconds'] or HARD_TIMEOUT_SECONDS:.2f} s" for i in slowest))
+        f"{rows[i]['file']}:{rows[i]['jsonl_line']} {mathverify[i]['seconds'] or HARD_TIMEOUT_SECONDS:.2f} s" for i in slowest))
     mismatched = sum(e != (a == b) for e, (a, b) in zip(exact, coreward_pairs))
     print(f"checks: exact mode differs from Python string equality on {mismatched} pairs; this script's extraction "
           f"differs from coreward's /v1/extract on {extraction_differs} of {len(response_sides)} response sides")
 
-    details = [{"file": r["file"], "line": r["line"], "kind": r["kind"], "gold": r["gold"], "pred": r["pred"],
+    details = [{"file": r["file"], "jsonl_line": r["jsonl_line"], "kind": r["kind"], "gold": r["gold"], "pred": r["pred"],
                 "label": r["equivalent"], "label_doubt": r.get("label_doubt"), "duplicate_of": r.get("duplicate_of"),
                 "label_policy": r.get("label_policy"), "params": r.get("params"),
                 "coreward_a": a, "coreward_b": b, "exact": r["exact_verdict"], "coreward_math": r["coreward_math"],

@@ -41,6 +41,7 @@ def build_batch(groups=128, views=2, rollouts=8, seed=0):
     return {"mode": "co_reward", "equivalence": "exact", "reward": "binary", "advantage": "grpo", "groups": batch}
 
 
+
 def python_reference(request):
     out = []
     for group in request["groups"]:
@@ -105,6 +106,15 @@ def main():
         for _ in range(5):
             post()
         server = summary(timed(post, args.iterations))
+        math_body = json.dumps({**request, "equivalence": "math"}).encode()
+
+        def post_math():
+            connection.request("POST", "/v1/reward", body=math_body, headers={"Content-Type": "application/json"})
+            response = connection.getresponse()
+            assert response.status == 200
+            return response.read()
+
+        server_math = summary(timed(post_math, args.iterations))
         connection.close()
     finally:
         process.terminate()
@@ -115,12 +125,13 @@ def main():
 
     print(f"batch: {len(request['groups'])} groups x 2 views x 8 = {rollouts} rollouts, {len(body) / 1e6:.2f} MB body, "
           f"{args.iterations} iterations, {os.cpu_count()} CPUs")
-    print(f"{'what':58} {'median ms':>10} {'p90 ms':>8} {'min ms':>8}")
-    rows = [("coreward POST /v1/reward (HTTP, loopback, end to end)", server),
+    print(f"{'what':62} {'median ms':>10} {'p90 ms':>8} {'min ms':>8}")
+    rows = [("coreward POST /v1/reward, exact (HTTP, loopback, end to end)", server),
+            ("coreward POST /v1/reward, math equivalence (the default)", server_math),
             ("Python loop: reference extraction + Counter vote + GRPO", python_loop),
             ("Python: json.loads(body) + the same loop", python_with_json)]
     for name, row in rows:
-        print(f"{name:58} {row['median']:10.2f} {row['p90']:8.2f} {row['min']:8.2f}")
+        print(f"{name:62} {row['median']:10.2f} {row['p90']:8.2f} {row['min']:8.2f}")
     print(f"ratio (Python loop / coreward request, medians): {python_loop['median'] / server['median']:.2f}x; "
           f"with json.loads: {python_with_json['median'] / server['median']:.2f}x")
 
