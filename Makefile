@@ -5,7 +5,9 @@ BIN := .build/release/coreward
 HOST ?= 127.0.0.1
 PORT ?= 8080
 
-.PHONY: all deps build serve test unit-test integration-test bench clean
+FUZZ_SECONDS ?= 60
+
+.PHONY: all deps build serve test unit-test integration-test fuzz bench clean
 
 all: build
 
@@ -28,10 +30,14 @@ unit-test: deps
 integration-test: build $(VENV)/.installed
 	$(VENV)/bin/python -m pytest -q Tests/integration
 
-test: unit-test integration-test
+# libFuzzer targets (extraction, equivalence, request decoding) with ASan, FUZZ_SECONDS each.
+fuzz: deps
+	scripts/fuzz.sh $(FUZZ_SECONDS)
+
+test: unit-test integration-test fuzz
 
 bench: build $(VENV)/.installed
 	$(VENV)/bin/python bench/reward_bench.py
 
 clean:
-	rm -rf .build $(VENV)
+	rm -rf .build .build-fuzz $(VENV)

@@ -6,6 +6,9 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "coreward", targets: ["coreward"]),
+        // Libraries for the fuzz targets in fuzz/ (a separate package, built with sanitizers).
+        .library(name: "CorewardCore", targets: ["Core"]),
+        .library(name: "CorewardServer", targets: ["Server"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

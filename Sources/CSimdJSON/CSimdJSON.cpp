@@ -85,7 +85,10 @@ void flatten(simdjson::dom::element element, std::vector<crjson_node> &nodes) {
     case simdjson::dom::element_type::ARRAY: {
         node.kind = CRJSON_ARRAY;
         uint32_t count = 0;
-        for (simdjson::dom::element child : element.get_array().value_unsafe()) {
+        // Keep the array in a local: iterating `get_array().value_unsafe()` directly would walk a
+        // reference into a destroyed temporary (found by the FuzzRequests target under ASan).
+        simdjson::dom::array array = element.get_array().value_unsafe();
+        for (simdjson::dom::element child : array) {
             flatten(child, nodes);
             count++;
         }
@@ -95,7 +98,8 @@ void flatten(simdjson::dom::element element, std::vector<crjson_node> &nodes) {
     case simdjson::dom::element_type::OBJECT: {
         node.kind = CRJSON_OBJECT;
         uint32_t count = 0;
-        for (simdjson::dom::key_value_pair field : element.get_object().value_unsafe()) {
+        simdjson::dom::object object = element.get_object().value_unsafe();
+        for (simdjson::dom::key_value_pair field : object) {
             crjson_node key{};
             key.kind = CRJSON_STRING;
             key.value.s = field.key.data();

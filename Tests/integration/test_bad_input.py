@@ -168,3 +168,41 @@ def test_health_and_readiness(server):
     assert info["name"] == "coreward"
     assert info["defaults"]["equivalence"] == "math"
     assert info["limits"]["max_body_bytes"] > 0
+
+
+def test_huge_inputs_are_refused_by_their_limits(server):
+    found = problem(413, server.post("/v1/extract", {"responses": ["\\boxed{1}"] * 100_000}))
+    assert found["pointer"] == "/responses"
+    ten_megabytes = "x" * (10 * 1024 * 1024) + "\\boxed{5}"
+    found = problem(413, server.post("/v1/reward", {"groups": [{"views": [{"responses": [ten_megabytes]},
+                                                                           {"responses": ["\\boxed{5}"]}]}]}))
+    assert found["pointer"] == "/groups/0/views/0/responses/0"
+    found = problem(413, server.post("/v1/equivalent", {"pairs": [{"a": "1", "b": "1"}] * 10_001}))
+    assert found["pointer"] == "/pairs"
+    assert server.get("/healthz").status_code == 200
+
+
+def test_empty_batches_are_fine(server):
+    body = server.post("/v1/reward", {"groups": []}).json()
+    assert body == {"groups": [], "stats": {"groups": 0, "rollouts": 0, "mean_reward": 0.0, "empty_rate": 0.0,
+                                            "views_agree_rate": 0.0}}
+    assert server.post("/v1/vote", {"groups": []}).json() == {"groups": []}
+    assert server.post("/v1/extract", {"responses": []}).json() == {"answers": []}
+    assert server.post("/v1/equivalent", {"pairs": []}).json() == {"equivalent": []}
+
+
+@pytest.mark.parametrize("answer", [
+    "\\frac{" * 3000 + "1" + "}" * 3000,
+    "10^{10^{10^{10^{10}}}}",
+    "99999999999!",
+    "\\sqrt{" * 500 + "2" + "}" * 500,
+    "(" * 20000 + ")" * 20000,
+    "1" * 100000,
+    "x^{x^{x^{x^{x^{x^{x}}}}}}" * 50,
+    "\\begin{pmatrix}" + "1&" * 5000 + "1\\end{pmatrix}",
+])
+def test_absurd_latex_is_not_equivalent_to_anything_but_itself(server, answer):
+    response = server.post("/v1/equivalent", {"pairs": [{"a": answer, "b": answer}, {"a": answer, "b": "1"}]})
+    assert response.status_code == 200
+    assert response.json()["equivalent"] == [True, False]
+    assert float(response.headers["Server-Timing"].split("dur=")[1]) < 2000
