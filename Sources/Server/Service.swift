@@ -6,6 +6,8 @@ import Synchronization
 public final class Service: Sendable {
     public let configuration: ServerConfiguration
     public let metrics = ServiceMetrics()
+    /// The in-process encoder; `serve` loads it in the background.
+    public let encoder: EncoderModel
     private let apiKey: APIKey?
     private let draining = Atomic<Bool>(false)
 
@@ -13,6 +15,7 @@ public final class Service: Sendable {
     public init(configuration: ServerConfiguration, apiKey: APIKey? = nil) {
         self.configuration = configuration
         self.apiKey = apiKey
+        self.encoder = EncoderModel(directory: configuration.modelDirectory)
     }
 
     /// True once a shutdown has begun: `/readyz` then answers 503.
@@ -26,11 +29,12 @@ public final class Service: Sendable {
         let limits = RequestLimits(configuration)
         var routes: [Route] = []
         routes += HealthEndpoint(service: self).routes
-        routes += InfoEndpoint(configuration: configuration, authenticated: apiKey != nil).routes
+        routes += InfoEndpoint(configuration: configuration, encoder: encoder, authenticated: apiKey != nil).routes
         routes += ExtractEndpoint(limits: limits).routes
         routes += VoteEndpoint(limits: limits).routes
         routes += EquivalentEndpoint(limits: limits).routes
         routes += RewardEndpoint(limits: limits, metrics: metrics).routes
+        routes += EmbedEndpoint(limits: limits, encoder: encoder, metrics: metrics).routes
         if configuration.metricsPort == nil {
             routes += MetricsEndpoint(metrics: metrics).routes
         }
@@ -56,6 +60,8 @@ struct RequestLimits: Sendable {
     let maxResponseBytes: Int
     let maxJSONDepth: Int
     let maxPairs: Int
+    let maxTexts: Int
+    let maxTextBytes: Int
 
     init(_ configuration: ServerConfiguration) {
         maxGroups = configuration.maxGroups
@@ -64,5 +70,7 @@ struct RequestLimits: Sendable {
         maxResponseBytes = configuration.maxResponseBytes
         maxJSONDepth = configuration.maxJSONDepth
         maxPairs = configuration.maxPairs
+        maxTexts = configuration.maxTexts
+        maxTextBytes = configuration.maxTextBytes
     }
 }

@@ -76,6 +76,15 @@ public final class ServiceMetrics: Sendable {
         if let accuracy = stats.labelAccuracy { batchLabelAccuracy.set(accuracy) }
     }
 
+    /// One call of the encoder (a batch of texts) took this long.
+    func encoderCall(duration: Duration) {
+        registry.makeDurationHistogram(
+            descriptor: MetricNameDescriptor(namespace: "coreward", metricName: "encoder_call_duration", unitName: "seconds",
+                                             helpText: "Time the sentence encoder took per /v1/embed or /v1/similarity call."),
+            buckets: Self.latencyBuckets
+        ).record(duration)
+    }
+
     /// The Prometheus text exposition of every metric.
     func exposition() -> [UInt8] {
         registry.emitToBuffer()

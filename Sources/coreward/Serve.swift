@@ -27,6 +27,12 @@ struct Serve: ParsableCommand {
     var maxResponseBytes: Int?
     @Option(help: "Most answer pairs per /v1/equivalent call (env COREWARD_MAX_PAIRS; default 10000).")
     var maxPairs: Int?
+    @Option(help: "Most texts per /v1/embed call; /v1/similarity takes half as many pairs (env COREWARD_MAX_TEXTS; default 256).")
+    var maxTexts: Int?
+    @Option(help: "Largest text given to the encoder, in UTF-8 bytes (env COREWARD_MAX_TEXT_BYTES; default 65536).")
+    var maxTextBytes: Int?
+    @Option(help: "Folder with the encoder's model.safetensors and vocab.txt (env COREWARD_MODEL_DIR; default models/all-MiniLM-L6-v2; `make model` fetches it).")
+    var modelDir: String?
     @Option(help: "Deepest JSON nesting accepted (env COREWARD_MAX_JSON_DEPTH; default 64).")
     var maxJsonDepth: Int?
     @Option(help: "Most simultaneous connections (env COREWARD_MAX_CONNECTIONS; default 1024).")
@@ -98,6 +104,20 @@ struct Serve: ParsableCommand {
         if let boundMetricsPort { started["metrics_address"] = "\(configuration.host):\(boundMetricsPort)" }
         logger.notice("coreward listening", metadata: started)
 
+        // The encoder loads off the request threads; /readyz answers 503 until it is ready.
+        let loader = Thread {
+            service.encoder.load()
+            switch service.encoder.current {
+            case .ready(_, let sha256):
+                logger.notice("encoder ready", metadata: ["model": "all-MiniLM-L6-v2", "sha256": "\(sha256)"])
+            case .failed(let reason):
+                logger.error("encoder not available; /readyz stays 503 and /v1/embed, /v1/similarity answer 503", metadata: ["reason": "\(reason)"])
+            case .loading:
+                break
+            }
+        }
+        loader.start()
+
         stop.wait()
         logger.notice("shutting down: draining in-flight requests", metadata: ["in_flight": "\(server.requestsInFlight)"])
         service.beginDraining()
@@ -122,6 +142,7 @@ struct Serve: ParsableCommand {
         configuration.threads = max(1, ProcessInfo.processInfo.activeProcessorCount)
         try configuration.apply(environment: environment)
         if let host { configuration.host = host }
+        if let modelDir { configuration.modelDirectory = modelDir }
         if let metricsPort {
             guard (0 ... 65535).contains(metricsPort) else {
                 throw ConfigurationError(description: "--metrics-port \(metricsPort): expected a port number")
@@ -137,6 +158,8 @@ struct Serve: ParsableCommand {
             (maxRollouts, \.maxRollouts, "--max-rollouts"),
             (maxResponseBytes, \.maxResponseBytes, "--max-response-bytes"),
             (maxPairs, \.maxPairs, "--max-pairs"),
+            (maxTexts, \.maxTexts, "--max-texts"),
+            (maxTextBytes, \.maxTextBytes, "--max-text-bytes"),
             (maxJsonDepth, \.maxJSONDepth, "--max-json-depth"),
             (maxConnections, \.maxConnections, "--max-connections"),
             (connectionTimeoutSeconds, \.connectionTimeoutSeconds, "--connection-timeout-seconds"),

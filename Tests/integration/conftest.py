@@ -13,6 +13,7 @@ import requests
 REPO = pathlib.Path(__file__).resolve().parents[2]
 SHARED = pathlib.Path(os.environ.get("COREWARD_SHARED", REPO.parent / "shared"))
 BINARY = pathlib.Path(os.environ.get("COREWARD_BIN", REPO / ".build" / "release" / "coreward"))
+MODEL_DIR = pathlib.Path(os.environ.get("COREWARD_MODEL_DIR", REPO / "models" / "all-MiniLM-L6-v2"))
 
 
 class Server:
@@ -25,6 +26,8 @@ class Server:
         environment.update(env or {})
         # The log goes to a file, not a pipe: a pipe nobody drains would block the server when full.
         self.log_file = tempfile.NamedTemporaryFile(prefix="coreward-", suffix=".log", delete=False)
+        if "--model-dir" not in flags:
+            flags = ("--model-dir", str(MODEL_DIR), *flags)
         self.process = subprocess.Popen(
             [str(BINARY), "serve", "--host", "127.0.0.1", "--port", "0", *flags],
             stdout=subprocess.DEVNULL, stderr=self.log_file, env=environment)
@@ -42,6 +45,15 @@ class Server:
         self.port = port
         self.url = f"http://127.0.0.1:{port}"
         self.session = requests.Session()
+
+    def wait_ready(self, timeout=60):
+        """Waits until /readyz answers 200 (the encoder is loaded); returns the last response."""
+        deadline = time.time() + timeout
+        while True:
+            response = self.get("/readyz")
+            if response.status_code == 200 or time.time() > deadline:
+                return response
+            time.sleep(0.05)
 
     def log(self):
         return pathlib.Path(self.log_file.name).read_text(errors="replace")
@@ -69,6 +81,7 @@ class Server:
 @pytest.fixture(scope="session")
 def server():
     running = Server("--drain-timeout-seconds", "10")
+    assert running.wait_ready().status_code == 200, running.log()
     yield running
     assert running.stop() == 0, "coreward did not exit cleanly on SIGTERM"
 

@@ -85,6 +85,7 @@ def test_auth_on(start_server, tmp_path):
     info = server.get("/v1/info", headers={"Authorization": "Bearer s3cret-token"}).json()
     assert info["auth"] == "bearer"
     # probes and scrapers need no secret
+    assert server.wait_ready().status_code == 200
     for path in ["/healthz", "/readyz", "/metrics"]:
         assert server.get(path).status_code == 200
 

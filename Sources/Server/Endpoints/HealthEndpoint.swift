@@ -11,6 +11,12 @@ struct HealthEndpoint {
                 if service.isDraining {
                     throw HTTPError(503, "shutting down: draining in-flight requests", headers: [("Retry-After", "1")])
                 }
+                switch service.encoder.current {
+                case .ready: break
+                case .loading: throw HTTPError(503, "the encoder is still loading", headers: [("Retry-After", "1")])
+                case .failed(let reason):
+                    throw HTTPError(503, "the encoder is not available: \(reason)", headers: [("Retry-After", "30")])
+                }
                 return HTTPResponse(json: .object([("status", .string("ready"))]))
             },
         ]

@@ -3,17 +3,17 @@ import Core
 /// `GET /v1/info`: version, limits and supported modes.
 struct InfoEndpoint {
     let configuration: ServerConfiguration
+    let encoder: EncoderModel
     let authenticated: Bool
 
     /// The service version.
     static let version = "0.1.0"
 
     var routes: [Route] {
-        let body = JSON.object([
+        let fixed: [(String, JSON)] = [
             ("name", .string("coreward")),
             ("version", .string(Self.version)),
             ("method", .string("Co-Reward (arXiv 2508.00410)")),
-            ("model", .null),
             ("limits", .object(configuration.limits)),
             ("auth", .string(authenticated ? "bearer" : "none")),
             ("modes", .object([
@@ -30,7 +30,9 @@ struct InfoEndpoint {
                 ("equivalence", .string(Equivalence.math.rawValue)),
                 ("extract", .string(ExtractionMode.strict.rawValue)),
             ])),
-        ])
-        return [Route(method: "GET", path: "/v1/info") { _, _ throws(HTTPError) in HTTPResponse(json: body) }]
+        ]
+        return [Route(method: "GET", path: "/v1/info") { [encoder] _, _ throws(HTTPError) in
+            HTTPResponse(json: .object(fixed + [("model", encoder.info)]))
+        }]
     }
 }

@@ -24,10 +24,11 @@ extension JSONNode {
     }
 
     /// The UTF-8 bytes of a string value, refusing strings over `maxBytes`.
-    func utf8(at pointer: String, maxBytes: Int) throws(HTTPError) -> UnsafeBufferPointer<UInt8> {
+    func utf8(at pointer: String, maxBytes: Int,
+              limitName: String = "--max-response-bytes, COREWARD_MAX_RESPONSE_BYTES") throws(HTTPError) -> UnsafeBufferPointer<UInt8> {
         guard let bytes = utf8 else { throw .badField(pointer, "expected a string, got \(kind.article)") }
         guard bytes.count <= maxBytes else {
-            throw HTTPError(413, "string of \(bytes.count) bytes is over the limit of \(maxBytes) (--max-response-bytes, COREWARD_MAX_RESPONSE_BYTES)",
+            throw HTTPError(413, "string of \(bytes.count) bytes is over the limit of \(maxBytes) (\(limitName))",
                             pointer: pointer)
         }
         return bytes

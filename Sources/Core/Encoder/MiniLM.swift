@@ -1,0 +1,218 @@
+import Dispatch
+import Foundation
+import Synchronization
+
+/// The all-MiniLM-L6-v2 sentence encoder: WordPiece tokenizer plus a BERT forward pass on
+/// OpenBLAS, mean pooling and L2 normalisation. Weights are shared read-only; `embed` is safe
+/// to call from many threads at once.
+public final class MiniLM: Sendable {
+    /// How the encoder uses the machine's cores.
+    public enum Parallelism: Sendable, Equatable {
+        /// Up to `workers` batches in flight at once (within one call and across concurrent
+        /// calls), each on one thread with single-threaded OpenBLAS.
+        case batches(workers: Int)
+        /// One batch at a time across the process, each matrix product split over `threads`
+        /// OpenBLAS threads.
+        case blas(threads: Int)
+
+        /// One batch per core.
+        public static var `default`: Parallelism {
+            .batches(workers: ProcessInfo.processInfo.activeProcessorCount)
+        }
+    }
+
+    /// Embedding width (384).
+    public let dimension: Int
+    /// Model identifier reported to clients.
+    public let modelName: String = "all-MiniLM-L6-v2"
+    /// Path of the loaded model.safetensors (for hashing by the caller).
+    public let weightsFile: String
+    /// Path of the loaded vocab.txt.
+    public let vocabularyFile: String
+    /// The threading mode chosen at load time.
+    public let parallelism: Parallelism
+
+    let config: MiniLMConfig
+    let weights: MiniLMWeights
+    let tokenizer: WordPieceTokenizer
+    private let pool: ScratchPool
+    private let workers: Int
+
+    /// Loads model.safetensors and vocab.txt from a folder; throws EncoderError with a clear
+    /// message (naming the file/tensor) if missing or invalid.
+    public convenience init(directory: String) throws {
+        try self.init(directory: directory, parallelism: .default)
+    }
+
+    /// As `init(directory:)` with an explicit threading mode. Sets OpenBLAS's process-wide
+    /// thread count (1 for `.batches`, `threads` for `.blas`).
+    public init(directory: String, parallelism: Parallelism) throws {
+        let config = MiniLMConfig.allMiniLML6v2
+        let folder = URL(fileURLWithPath: directory)
+        weightsFile = folder.appendingPathComponent("model.safetensors").path
+        vocabularyFile = folder.appendingPathComponent("vocab.txt").path
+        weights = try MiniLMWeights(file: SafeTensors(path: weightsFile), config: config)
+        tokenizer = try WordPieceTokenizer(vocabularyFile: vocabularyFile, maxTokens: config.maxTokens)
+        self.config = config
+        self.dimension = config.hidden
+        self.parallelism = parallelism
+        switch parallelism {
+        case .batches(let count):
+            workers = max(1, count)
+            BLAS.setThreadCount(1)
+        case .blas(let threads):
+            workers = 1
+            BLAS.setThreadCount(threads)
+        }
+        pool = ScratchPool(size: workers, config: config)
+    }
+
+    /// Token ids exactly as the reference tokenizer gives them.
+    public func tokenize(_ text: String) -> [Int32] {
+        tokenizer.encode(text)
+    }
+
+    /// L2-normalised embeddings, one per text; safe to call from many threads at once.
+    public func embed(_ texts: [String], batchSize: Int = 32) -> [[Float]] {
+        embed(tokenIDs: texts.map(tokenizer.encode), batchSize: batchSize)
+    }
+
+    /// Embeddings of already tokenized texts (each `[CLS] … [SEP]`, at most 256 ids).
+    /// Texts are sorted by length so each padded batch wastes little, then the results are
+    /// put back in input order. `batchSize` caps the texts per padded batch; with several
+    /// workers a call is cut into at least `2 × workers` batches when it has enough texts.
+    func embed(tokenIDs: [[Int32]], batchSize: Int = 32) -> [[Float]] {
+        let count = tokenIDs.count
+        guard count > 0 else { return [] }
+        // With several workers, cut the call into at least two batches per worker (when there
+        // are enough texts) so that every core gets work and the last batches, taken
+        // longest-first, even out; more, smaller batches cost little once a batch has a few
+        // hundred token rows.
+        let batchCount = workers > 1
+            ? max((count + batchSize - 1) / max(1, batchSize), min(count, 2 * workers))
+            : (count + batchSize - 1) / max(1, batchSize)
+        let batchSize = (count + batchCount - 1) / batchCount
+        let order = tokenIDs.indices.sorted { (tokenIDs[$0].count, $1) > (tokenIDs[$1].count, $0) }
+        let batches = stride(from: 0, to: count, by: batchSize).map { start in
+            Array(order[start..<min(start + batchSize, count)])
+        }
+        let output = EmbeddingBuffer(count: count, dimension: dimension)
+        let nextBatch = Atomic<Int>(0)
+        DispatchQueue.concurrentPerform(iterations: min(workers, batches.count)) { _ in
+            while true {
+                let index = nextBatch.wrappingAdd(1, ordering: .relaxed).oldValue
+                guard index < batches.count else { return }
+                let members = batches[index]
+                pool.withScratch { scratch in
+                    forward(members.map { tokenIDs[$0] }, scratch: scratch) { position in
+                        output.row(members[position])
+                    }
+                }
+            }
+        }
+        return output.rows()
+    }
+
+    /// Number of floating-point operations (multiply and add counted apart) the matrix
+    /// products of one forward pass perform on a text of `tokens` ids, padding excluded.
+    public func flops(tokens: Int) -> Double {
+        let (t, h, ffn) = (Double(tokens), Double(config.hidden), Double(config.intermediate))
+        let dense = 2 * t * (4 * h * h + 2 * h * ffn)      // Q, K, V, output; FFN up and down
+        let attention = 2 * 2 * t * t * h                   // QKᵀ and P·V over all heads
+        return Double(config.layers) * (dense + attention)
+    }
+
+    // MARK: - Forward pass
+
+    /// BERT forward pass over one padded batch, writing each text's pooled, L2-normalised
+    /// embedding to `destination(i)`.
+    private func forward(
+        _ sequences: [[Int32]], scratch s: MiniLMScratch,
+        destination: (Int) -> UnsafeMutablePointer<Float>
+    ) {
+        let c = config
+        let w = weights
+        let (h, ffn, d) = (c.hidden, c.intermediate, c.headSize)
+        let batch = sequences.count
+        let lengths = sequences.map { min($0.count, c.maxTokens) }
+        let vocabulary = Int32(c.vocabulary)
+        let padded = lengths.max() ?? 0
+        guard padded > 0 else {
+            for b in 0..<batch { destination(b).initialize(repeating: 0, count: h) }
+            return
+        }
+        let rows = batch * padded
+        s.reserve(rows: rows)
+
+        // Embeddings: word + position (0…T-1) + token type 0, then LayerNorm. Padding rows
+        // use the [PAD] id 0; they are never attended to nor pooled.
+        for b in 0..<batch {
+            for t in 0..<padded {
+                var token = t < lengths[b] ? sequences[b][t] : 0
+                if token < 0 || token >= vocabulary { token = tokenizer.unknownID }   // never read outside the table
+                let row = s.hidden + (b * padded + t) * h
+                let word = w.wordEmbeddings + Int(token) * h
+                let position = w.positionEmbeddings + t * h
+                for i in 0..<h { row[i] = word[i] + position[i] + w.tokenTypeEmbeddings[i] }
+            }
+        }
+        VectorMath.layerNorm(
+            s.hidden, rows: rows, width: h, addingBias: nil,
+            weight: w.embeddingNormWeight, shift: w.embeddingNormBias, epsilon: c.layerNormEpsilon)
+        // Padding rows of the attention output are never written below; keep them finite.
+        for b in 0..<batch where lengths[b] < padded {
+            (s.context + (b * padded + lengths[b]) * h).initialize(repeating: 0, count: (padded - lengths[b]) * h)
+        }
+
+        let scale = 1 / Float(d).squareRoot()
+        for layer in w.layers {
+            // Q, K, V projections over the whole batch.
+            BLAS.sgemm(transB: true, m: rows, n: h, k: h, a: s.hidden, lda: h, b: layer.query, ldb: h, c: s.query, ldc: h)
+            BLAS.sgemm(transB: true, m: rows, n: h, k: h, a: s.hidden, lda: h, b: layer.key, ldb: h, c: s.key, ldc: h)
+            BLAS.sgemm(transB: true, m: rows, n: h, k: h, a: s.hidden, lda: h, b: layer.value, ldb: h, c: s.value, ldc: h)
+            VectorMath.addBias(s.query, rows: rows, width: h, bias: layer.queryBias)
+            VectorMath.addBias(s.key, rows: rows, width: h, bias: layer.keyBias)
+            VectorMath.addBias(s.value, rows: rows, width: h, bias: layer.valueBias)
+
+            // Masked attention per text and head: softmax(QKᵀ/√d)·V over the text's real
+            // tokens only (padded keys are masked by never being scored).
+            for b in 0..<batch {
+                let length = lengths[b]
+                for head in 0..<c.heads {
+                    let offset = b * padded * h + head * d
+                    BLAS.sgemm(
+                        transB: true, m: length, n: length, k: d, alpha: scale,
+                        a: s.query + offset, lda: h, b: s.key + offset, ldb: h, c: s.scores, ldc: length)
+                    for i in 0..<length {
+                        VectorMath.softmax(s.scores + i * length, count: length)
+                    }
+                    BLAS.sgemm(
+                        m: length, n: d, k: length,
+                        a: s.scores, lda: length, b: s.value + offset, ldb: h, c: s.context + offset, ldc: h)
+                }
+            }
+
+            // Output projection added onto the residual stream, then LayerNorm.
+            BLAS.sgemm(transB: true, m: rows, n: h, k: h, a: s.context, lda: h, b: layer.attentionOutput, ldb: h,
+                       beta: 1, c: s.hidden, ldc: h)
+            VectorMath.layerNorm(
+                s.hidden, rows: rows, width: h, addingBias: layer.attentionOutputBias,
+                weight: layer.attentionNormWeight, shift: layer.attentionNormBias, epsilon: c.layerNormEpsilon)
+
+            // Feed-forward: GELU(x·W1ᵀ + b1)·W2ᵀ added onto the residual stream, then LayerNorm.
+            BLAS.sgemm(transB: true, m: rows, n: ffn, k: h, a: s.hidden, lda: h, b: layer.intermediate, ldb: h,
+                       c: s.intermediate, ldc: ffn)
+            VectorMath.addBiasGELU(s.intermediate, rows: rows, width: ffn, bias: layer.intermediateBias)
+            BLAS.sgemm(transB: true, m: rows, n: h, k: ffn, a: s.intermediate, lda: ffn, b: layer.output, ldb: ffn,
+                       beta: 1, c: s.hidden, ldc: h)
+            VectorMath.layerNorm(
+                s.hidden, rows: rows, width: h, addingBias: layer.outputBias,
+                weight: layer.outputNormWeight, shift: layer.outputNormBias, epsilon: c.layerNormEpsilon)
+        }
+
+        // Mean pooling over each text's real tokens, then L2 normalisation.
+        for b in 0..<batch {
+            VectorMath.meanPoolNormalised(s.hidden + b * padded * h, count: lengths[b], width: h, into: destination(b))
+        }
+    }
+}

@@ -1,0 +1,47 @@
+/// Activation buffers for one forward pass over a padded batch of up to `capacity` token rows
+/// (batch size × padded length). Allocated once and grown only when a larger batch arrives;
+/// `MiniLM.forward` only writes into them. A scratch is used by one thread at a time: the
+/// pool in `MiniLM` hands each out to a single worker.
+final class MiniLMScratch: @unchecked Sendable {
+    // @unchecked Sendable: owned by exactly one worker between ScratchPool.acquire and release.
+
+    /// Token rows the buffers hold.
+    private(set) var capacity = 0
+    private let config: MiniLMConfig
+
+    private(set) var hidden = UnsafeMutablePointer<Float>.allocate(capacity: 0)        // [rows, hidden] residual stream
+    private(set) var query = UnsafeMutablePointer<Float>.allocate(capacity: 0)         // [rows, hidden]
+    private(set) var key = UnsafeMutablePointer<Float>.allocate(capacity: 0)           // [rows, hidden]
+    private(set) var value = UnsafeMutablePointer<Float>.allocate(capacity: 0)         // [rows, hidden]
+    private(set) var context = UnsafeMutablePointer<Float>.allocate(capacity: 0)       // [rows, hidden] attention output
+    private(set) var intermediate = UnsafeMutablePointer<Float>.allocate(capacity: 0)  // [rows, intermediate]
+    let scores: UnsafeMutablePointer<Float>                                            // [maxTokens, maxTokens] one head's attention
+
+    init(config: MiniLMConfig) {
+        self.config = config
+        scores = .allocate(capacity: config.maxTokens * config.maxTokens)
+    }
+
+    deinit {
+        for buffer in [hidden, query, key, value, context, intermediate, scores] {
+            buffer.deallocate()
+        }
+    }
+
+    /// Makes room for `rows` token rows; reallocates only when the batch is larger than any
+    /// seen before (contents are not preserved).
+    func reserve(rows: Int) {
+        guard rows > capacity else { return }
+        let (h, ffn) = (config.hidden, config.intermediate)
+        for buffer in [hidden, query, key, value, context, intermediate] {
+            buffer.deallocate()
+        }
+        hidden = .allocate(capacity: rows * h)
+        query = .allocate(capacity: rows * h)
+        key = .allocate(capacity: rows * h)
+        value = .allocate(capacity: rows * h)
+        context = .allocate(capacity: rows * h)
+        intermediate = .allocate(capacity: rows * ffn)
+        capacity = rows
+    }
+}

@@ -1,0 +1,70 @@
+/// The model's tensors as read-only views into the memory-mapped safetensors file, assigned in
+/// one pass and checked against `MiniLMConfig`. Linear weights keep PyTorch's `[out, in]`
+/// layout; the forward pass multiplies by their transpose.
+struct MiniLMWeights: @unchecked Sendable {
+    // @unchecked Sendable: every pointer points into `file`'s PROT_READ mapping, which this
+    // struct keeps alive and nobody writes.
+
+    struct Layer {
+        let query: UnsafePointer<Float>                  // [hidden, hidden]
+        let queryBias: UnsafePointer<Float>              // [hidden]
+        let key: UnsafePointer<Float>                    // [hidden, hidden]
+        let keyBias: UnsafePointer<Float>                // [hidden]
+        let value: UnsafePointer<Float>                  // [hidden, hidden]
+        let valueBias: UnsafePointer<Float>              // [hidden]
+        let attentionOutput: UnsafePointer<Float>        // [hidden, hidden]
+        let attentionOutputBias: UnsafePointer<Float>    // [hidden]
+        let attentionNormWeight: UnsafePointer<Float>    // [hidden]
+        let attentionNormBias: UnsafePointer<Float>      // [hidden]
+        let intermediate: UnsafePointer<Float>           // [intermediate, hidden]
+        let intermediateBias: UnsafePointer<Float>       // [intermediate]
+        let output: UnsafePointer<Float>                 // [hidden, intermediate]
+        let outputBias: UnsafePointer<Float>             // [hidden]
+        let outputNormWeight: UnsafePointer<Float>       // [hidden]
+        let outputNormBias: UnsafePointer<Float>         // [hidden]
+    }
+
+    let wordEmbeddings: UnsafePointer<Float>             // [vocabulary, hidden]
+    let positionEmbeddings: UnsafePointer<Float>         // [maxPositions, hidden]
+    let tokenTypeEmbeddings: UnsafePointer<Float>        // [2, hidden]; row 0 is used
+    let embeddingNormWeight: UnsafePointer<Float>        // [hidden]
+    let embeddingNormBias: UnsafePointer<Float>          // [hidden]
+    let layers: [Layer]                                  // [layers]
+    /// Owner of the mapping the pointers above point into.
+    let file: SafeTensors
+
+    /// Maps every tensor the forward pass needs; throws naming the first missing or
+    /// mis-shaped one. The pooler and `position_ids` tensors in the file are not used.
+    init(file: SafeTensors, config c: MiniLMConfig) throws {
+        let (h, ffn) = (c.hidden, c.intermediate)
+        func tensor(_ name: String, _ shape: Int...) throws -> UnsafePointer<Float> {
+            try file.floats(name, shape: shape)
+        }
+        wordEmbeddings = try tensor("embeddings.word_embeddings.weight", c.vocabulary, h)
+        positionEmbeddings = try tensor("embeddings.position_embeddings.weight", c.maxPositions, h)
+        tokenTypeEmbeddings = try tensor("embeddings.token_type_embeddings.weight", 2, h)
+        embeddingNormWeight = try tensor("embeddings.LayerNorm.weight", h)
+        embeddingNormBias = try tensor("embeddings.LayerNorm.bias", h)
+        layers = try (0..<c.layers).map { index in
+            let p = "encoder.layer.\(index)."
+            return Layer(
+                query: try tensor(p + "attention.self.query.weight", h, h),
+                queryBias: try tensor(p + "attention.self.query.bias", h),
+                key: try tensor(p + "attention.self.key.weight", h, h),
+                keyBias: try tensor(p + "attention.self.key.bias", h),
+                value: try tensor(p + "attention.self.value.weight", h, h),
+                valueBias: try tensor(p + "attention.self.value.bias", h),
+                attentionOutput: try tensor(p + "attention.output.dense.weight", h, h),
+                attentionOutputBias: try tensor(p + "attention.output.dense.bias", h),
+                attentionNormWeight: try tensor(p + "attention.output.LayerNorm.weight", h),
+                attentionNormBias: try tensor(p + "attention.output.LayerNorm.bias", h),
+                intermediate: try tensor(p + "intermediate.dense.weight", ffn, h),
+                intermediateBias: try tensor(p + "intermediate.dense.bias", ffn),
+                output: try tensor(p + "output.dense.weight", h, ffn),
+                outputBias: try tensor(p + "output.dense.bias", h),
+                outputNormWeight: try tensor(p + "output.LayerNorm.weight", h),
+                outputNormBias: try tensor(p + "output.LayerNorm.bias", h))
+        }
+        self.file = file
+    }
+}

@@ -1,0 +1,27 @@
+import Dispatch
+import Synchronization
+
+/// At most `size` scratch states, lent to one worker at a time. Bounds how many forward passes
+/// run at once across all concurrent `embed` calls; a worker that finds none free waits.
+final class ScratchPool: Sendable {
+    private let free: Mutex<[MiniLMScratch]>
+    private let available: DispatchSemaphore
+    let size: Int
+
+    init(size: Int, config: MiniLMConfig) {
+        self.size = size
+        free = Mutex((0..<size).map { _ in MiniLMScratch(config: config) })
+        available = DispatchSemaphore(value: size)
+    }
+
+    /// Runs `body` with a scratch state no other thread holds meanwhile.
+    func withScratch<Result>(_ body: (MiniLMScratch) -> Result) -> Result {
+        available.wait()
+        let scratch = free.withLock { $0.removeLast() }
+        defer {
+            free.withLock { $0.append(scratch) }
+            available.signal()
+        }
+        return body(scratch)
+    }
+}
