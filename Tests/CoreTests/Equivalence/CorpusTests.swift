@@ -3,7 +3,7 @@ import Testing
 
 /// Accuracy of `math` equivalence on the labelled corpus (policy-adjusted, see POLICY.md).
 struct CorpusTests {
-    /// Per-file floors with last-box extraction, all rows but label_doubt (reached: see REPORT.md).
+    /// Per-file floors with last-box extraction, all rows but label_doubt (what each file reached is in POLICY.md).
     static let floors: [String: Double] = [
         "hendrycks_math.jsonl": 0.99,   // 16/16
         "issues_reported.jsonl": 0.99,  // 18/18
