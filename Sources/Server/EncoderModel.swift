@@ -15,10 +15,13 @@ public final class EncoderModel: Sendable {
 
     /// The folder the weights are loaded from.
     public let directory: String
+    /// Forward passes that may run at once (each holds one scratch state, on one core).
+    public let workers: Int
     private let state = Mutex<State>(.loading)
 
-    public init(directory: String) {
+    public init(directory: String, workers: Int) {
         self.directory = directory
+        self.workers = max(1, workers)
     }
 
     /// The current state.
@@ -34,7 +37,7 @@ public final class EncoderModel: Sendable {
             return
         }
         do {
-            let model = try MiniLM(directory: directory)
+            let model = try MiniLM(directory: directory, parallelism: .batches(workers: workers))
             let digest = try Self.sha256(of: weights)
             state.withLock { $0 = .ready(model, sha256: digest) }
         } catch {

@@ -13,6 +13,7 @@ extension ServerConfiguration {
         [
             ("COREWARD_PORT", \.port, 0 ... 65535),
             ("COREWARD_THREADS", \.threads, 1 ... 1024),
+            ("COREWARD_ENCODER_WORKERS", \.encoderWorkers, 1 ... 1024),
             ("COREWARD_MAX_BODY_BYTES", \.maxBodyBytes, 1 ... Int(Int32.max)),
             ("COREWARD_MAX_GROUPS", \.maxGroups, 1 ... 10_000_000),
             ("COREWARD_MAX_VIEWS", \.maxViews, 1 ... 1024),

@@ -22,6 +22,10 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var maxTexts = 256
     /// Largest text given to the encoder, in UTF-8 bytes (it reads at most 256 tokens anyway).
     public var maxTextBytes = 65_536
+    /// Encoder forward passes that may run at once, each on one core with one scratch state (its memory grows
+    /// with this); by default as many as there are request threads, so a pod limited by COREWARD_THREADS
+    /// does not size itself by the node's CPU count.
+    public var encoderWorkers = 2
     /// Folder holding the encoder's model.safetensors and vocab.txt.
     public var modelDirectory = "models/all-MiniLM-L6-v2"
     /// Deepest JSON nesting accepted.
@@ -55,6 +59,7 @@ public struct ServerConfiguration: Sendable, Equatable {
             ("connection_timeout_seconds", connectionTimeoutSeconds),
             ("drain_timeout_seconds", drainTimeoutSeconds),
             ("threads", threads),
+            ("encoder_workers", encoderWorkers),
         ]
         return integers.map { ($0.0, JSON.int($0.1)) } + [("request_timeout_seconds", .double(requestTimeoutSeconds))]
     }

@@ -15,7 +15,7 @@ public final class Service: Sendable {
     public init(configuration: ServerConfiguration, apiKey: APIKey? = nil) {
         self.configuration = configuration
         self.apiKey = apiKey
-        self.encoder = EncoderModel(directory: configuration.modelDirectory)
+        self.encoder = EncoderModel(directory: configuration.modelDirectory, workers: configuration.encoderWorkers)
     }
 
     /// True once a shutdown has begun: `/readyz` then answers 503.

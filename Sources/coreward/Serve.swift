@@ -15,6 +15,8 @@ struct Serve: ParsableCommand {
     var port: Int?
     @Option(help: "HTTP worker threads (env COREWARD_THREADS; default: the number of CPUs).")
     var threads: Int?
+    @Option(help: "Encoder forward passes at once, one core each (env COREWARD_ENCODER_WORKERS; default: --threads).")
+    var encoderWorkers: Int?
     @Option(help: "Largest request body in bytes (env COREWARD_MAX_BODY_BYTES; default 67108864).")
     var maxBodyBytes: Int?
     @Option(help: "Most groups per request (env COREWARD_MAX_GROUPS; default 8192).")
@@ -142,6 +144,10 @@ struct Serve: ParsableCommand {
         configuration.threads = max(1, ProcessInfo.processInfo.activeProcessorCount)
         try configuration.apply(environment: environment)
         if let host { configuration.host = host }
+        // The encoder follows the request threads unless told otherwise.
+        if environment["COREWARD_ENCODER_WORKERS"].map({ $0.isEmpty }) ?? true, encoderWorkers == nil {
+            configuration.encoderWorkers = threads ?? configuration.threads
+        }
         if let modelDir { configuration.modelDirectory = modelDir }
         if let metricsPort {
             guard (0 ... 65535).contains(metricsPort) else {
@@ -152,6 +158,7 @@ struct Serve: ParsableCommand {
         let flags: [(Int?, WritableKeyPath<ServerConfiguration, Int>, String)] = [
             (port, \.port, "--port"),
             (threads, \.threads, "--threads"),
+            (encoderWorkers, \.encoderWorkers, "--encoder-workers"),
             (maxBodyBytes, \.maxBodyBytes, "--max-body-bytes"),
             (maxGroups, \.maxGroups, "--max-groups"),
             (maxViews, \.maxViews, "--max-views"),

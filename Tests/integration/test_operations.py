@@ -199,9 +199,14 @@ def test_slow_clients_do_not_block_others_and_stalled_ones_are_cut_off(start_ser
 
 
 def test_environment_variables_configure_and_flags_win(start_server):
-    server = start_server("--max-groups", "7", env={"COREWARD_MAX_GROUPS": "3", "COREWARD_MAX_VIEWS": "5"})
+    server = start_server("--max-groups", "7", "--threads", "1",
+                          env={"COREWARD_MAX_GROUPS": "3", "COREWARD_MAX_VIEWS": "5"})
     limits = server.get("/v1/info").json()["limits"]
     assert limits["max_groups"] == 7
     assert limits["max_views"] == 5
+    assert limits["threads"] == 1 and limits["encoder_workers"] == 1  # the encoder follows --threads
+    assert "Thread pool is not used" not in server.log()
+    other = start_server(env={"COREWARD_ENCODER_WORKERS": "3"})
+    assert other.get("/v1/info").json()["limits"]["encoder_workers"] == 3
     with pytest.raises(RuntimeError):
         Server(env={"COREWARD_MAX_GROUPS": "lots"})
