@@ -17,6 +17,13 @@ public struct AnswerClasses: Sendable, Equatable {
     /// (the reference drops `a` when `str(a).strip() == ''`; Python's white space is Unicode's
     /// White_Space plus the separators U+001C to U+001F).
     public static func votes(_ answer: String) -> Bool {
-        answer.unicodeScalars.contains { !$0.properties.isWhitespace && !(0x1C...0x1F).contains($0.value) }
+        for byte in answer.utf8 {
+            switch byte {
+            case 0x09 ... 0x0D, 0x1C ... 0x20: continue  // ASCII white space, Python's sense
+            case 0x80...: return answer.unicodeScalars.contains { !$0.properties.isWhitespace && !(0x1C...0x1F).contains($0.value) }
+            default: return true
+            }
+        }
+        return false
     }
 }

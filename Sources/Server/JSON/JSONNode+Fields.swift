@@ -23,13 +23,14 @@ extension JSONNode {
         return value
     }
 
-    /// The UTF-8 bytes of a string value, refusing strings over `maxBytes`.
-    func utf8(at pointer: String, maxBytes: Int,
+    /// The UTF-8 bytes of a string value, refusing strings over `maxBytes`. The pointer is only built on
+    /// error: this runs once per rollout on the hot path.
+    func utf8(at pointer: @autoclosure () -> String, maxBytes: Int,
               limitName: String = "--max-response-bytes, COREWARD_MAX_RESPONSE_BYTES") throws(HTTPError) -> UnsafeBufferPointer<UInt8> {
-        guard let bytes = utf8 else { throw .badField(pointer, "expected a string, got \(kind.article)") }
+        guard let bytes = utf8 else { throw .badField(pointer(), "expected a string, got \(kind.article)") }
         guard bytes.count <= maxBytes else {
             throw HTTPError(413, "string of \(bytes.count) bytes is over the limit of \(maxBytes) (\(limitName))",
-                            pointer: pointer)
+                            pointer: pointer())
         }
         return bytes
     }
