@@ -40,6 +40,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var requestTimeoutSeconds = 60.0
     /// Serve `/metrics` on this port instead of the main one (nil: on the main port).
     public var metricsPort: Int?
+    /// `/v1/augment`: thresholds and the LLM backend.
+    public var augmentation = AugmentationSettings()
 
     public init() {}
 

@@ -8,6 +8,8 @@ public final class Service: Sendable {
     public let metrics = ServiceMetrics()
     /// The in-process encoder; `serve` loads it in the background.
     public let encoder: EncoderModel
+    /// The question rephraser behind `/v1/augment`.
+    public let augmenter: Augmenter
     private let apiKey: APIKey?
     private let draining = Atomic<Bool>(false)
 
@@ -16,6 +18,7 @@ public final class Service: Sendable {
         self.configuration = configuration
         self.apiKey = apiKey
         self.encoder = EncoderModel(directory: configuration.modelDirectory, workers: configuration.encoderWorkers)
+        self.augmenter = Augmenter(settings: configuration.augmentation)
     }
 
     /// True once a shutdown has begun: `/readyz` then answers 503.
@@ -35,6 +38,7 @@ public final class Service: Sendable {
         routes += EquivalentEndpoint(limits: limits).routes
         routes += RewardEndpoint(limits: limits, metrics: metrics).routes
         routes += EmbedEndpoint(limits: limits, encoder: encoder, metrics: metrics).routes
+        routes += AugmentEndpoint(limits: limits, encoder: encoder, metrics: metrics, augmenter: augmenter).routes
         if configuration.metricsPort == nil {
             routes += MetricsEndpoint(metrics: metrics).routes
         }

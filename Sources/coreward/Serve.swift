@@ -49,6 +49,7 @@ struct Serve: ParsableCommand {
     var metricsPort: Int?
     @Option(help: "File holding the API key that every /v1 route then requires as 'Authorization: Bearer <key>' (env COREWARD_API_KEY_FILE).")
     var apiKeyFile: String?
+    @OptionGroup(title: "Augmentation (/v1/augment)") var augment: AugmentOptions
     @Option(help: "trace, debug, info (access log), notice, warning, error or critical (env COREWARD_LOG_LEVEL; default info).")
     var logLevel: String?
     @Option(help: "text or json (env COREWARD_LOG_FORMAT; default text).")
@@ -65,12 +66,13 @@ struct Serve: ParsableCommand {
         }
         let logger = Logger(label: "coreward")
 
-        let configuration: ServerConfiguration
+        var configuration: ServerConfiguration
         do {
             configuration = try resolve(environment: environment)
         } catch {
             throw ValidationError(error.description)
         }
+        configuration.augmentation = try augment.settings(environment: environment)
         let apiKey = try loadAPIKey(apiKeyFile ?? environment["COREWARD_API_KEY_FILE"])
         let service = Service(configuration: configuration, apiKey: apiKey)
         let server = HTTPServer(options: configuration.httpOptions, handler: service.router(logger: logger))

@@ -49,6 +49,7 @@ enum HTTPStatus {
         case 408: return "Request Timeout"
         case 413: return "Content Too Large"
         case 415: return "Unsupported Media Type"
+        case 409: return "Conflict"
         case 422: return "Unprocessable Content"
         case 500: return "Internal Server Error"
         case 503: return "Service Unavailable"

@@ -84,11 +84,12 @@ struct JSONNode {
         }
     }
 
-    /// The value of an integer that fits Int.
+    /// The value of an integer that fits Int; as in JSON Schema, `3.0` is the integer 3.
     var int: Int? {
         switch node.kind {
         case CRJSON_INT.rawValue: return Int(exactly: node.value.i)
         case CRJSON_UINT.rawValue: return Int(exactly: node.value.u)
+        case CRJSON_DOUBLE.rawValue: return Int(exactly: node.value.d)
         default: return nil
         }
     }

@@ -1,0 +1,18 @@
+/// What can go wrong in augmentation's pure parts.
+public enum AugmentationError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// A prompt template without exactly one `{question}`.
+    case invalidTemplate(String)
+    /// A completion without the `### RESULT_START` ... `REWRITE:` ... `### RESULT_END` markers, or empty between them.
+    case unparseableCompletion(String)
+    /// A completion that never came: transport error, timeout, or an HTTP error after the retries allowed.
+    case completionFailed(String)
+
+    /// A sentence for `reasons` and logs.
+    public var description: String {
+        switch self {
+        case .invalidTemplate(let detail): return "invalid prompt template: \(detail)"
+        case .unparseableCompletion(let detail): return "unparseable completion: \(detail)"
+        case .completionFailed(let detail): return "completion failed: \(detail)"
+        }
+    }
+}

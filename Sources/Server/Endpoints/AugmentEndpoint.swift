@@ -1,0 +1,111 @@
+import Core
+
+/// `POST /v1/augment` and `POST /v1/augment/check`: rephrased questions that keep their answer, and the
+/// validation of rephrasings made elsewhere.
+struct AugmentEndpoint {
+    let limits: RequestLimits
+    let encoder: EncoderModel
+    let metrics: ServiceMetrics
+    let augmenter: Augmenter
+
+    var routes: [Route] {
+        [
+            Route(method: "POST", path: "/v1/augment") { [self] request, context throws(HTTPError) in
+                try augment(request, context)
+            },
+            Route(method: "POST", path: "/v1/augment/check") { [self] request, context throws(HTTPError) in
+                try check(request, context)
+            },
+        ]
+    }
+
+    func augment(_ request: HTTPRequest, _ context: RequestContext) throws(HTTPError) -> HTTPResponse {
+        let settings = augmenter.settings
+        let document = try RequestBody.parse(request, maxDepth: limits.maxJSONDepth)
+        let fields = try document.root.fields(at: "", allowed: ["questions", "n", "backend", "seed"])
+        guard let questionsNode = fields["questions"] else { throw .badField("/questions", "missing required field") }
+        let nodes = try questionsNode.array(at: "/questions", minCount: 1, maxCount: settings.maxQuestions,
+                                            limitName: "--augment-max-questions, COREWARD_AUGMENT_MAX_QUESTIONS")
+        var questions: [String] = []
+        for (index, node) in nodes.enumerated() {
+            questions.append(try text(node, at: "/questions/\(index)"))
+        }
+        let n = try integer(fields["n"], at: "/n", default: 1, range: 1...settings.maxVariants,
+                            limitName: "--augment-max-variants, COREWARD_AUGMENT_MAX_VARIANTS")
+        let backend = try fields["backend"].choice(Augmenter.Backend.self, at: "/backend", default: .rules)
+        let seed = try integer(fields["seed"], at: "/seed", default: 0, range: 0...Int.max, limitName: "")
+        // A well-formed request this server cannot serve: checked after every field is validated.
+        if backend == .llm && !augmenter.hasLLM {
+            throw HTTPError(409, "the llm backend is not configured on this server (start it with --llm-url, COREWARD_LLM_URL)", pointer: "/backend")
+        }
+        let model = try encoder.model()
+        try context.checkDeadline()
+        let start = ContinuousClock.now
+        let variants = augmenter.augment(questions, n: n, backend: backend, seed: UInt64(seed), model: model,
+                                         deadline: context.deadline)
+        metrics.encoderCall(duration: ContinuousClock.now - start)
+        try context.checkDeadline()
+        let items: [JSON] = zip(questions, variants).map { question, variants in
+            .object([
+                ("question", .string(question)),
+                ("variants", .array(variants.map { variant in
+                    .object([("text", JSON.optional(variant.text))] + AugmentEndpoint.render(variant.report))
+                })),
+            ])
+        }
+        return HTTPResponse(json: .object([("items", .array(items))]))
+    }
+
+    func check(_ request: HTTPRequest, _ context: RequestContext) throws(HTTPError) -> HTTPResponse {
+        let document = try RequestBody.parse(request, maxDepth: limits.maxJSONDepth)
+        let fields = try document.root.fields(at: "", allowed: ["pairs"])
+        guard let pairsNode = fields["pairs"] else { throw .badField("/pairs", "missing required field") }
+        let nodes = try pairsNode.array(at: "/pairs", minCount: 1, maxCount: augmenter.settings.maxQuestions,
+                                        limitName: "--augment-max-questions, COREWARD_AUGMENT_MAX_QUESTIONS")
+        var pairs: [(original: String, rewrite: String)] = []
+        for (index, node) in nodes.enumerated() {
+            let pointer = "/pairs/\(index)"
+            let sides = try node.fields(at: pointer, allowed: ["original", "rewrite"])
+            guard let original = sides["original"] else { throw .badField(pointer + "/original", "missing required field") }
+            guard let rewrite = sides["rewrite"] else { throw .badField(pointer + "/rewrite", "missing required field") }
+            pairs.append((try text(original, at: pointer + "/original"), try text(rewrite, at: pointer + "/rewrite")))
+        }
+        let model = try encoder.model()
+        try context.checkDeadline()
+        let start = ContinuousClock.now
+        let reports = augmenter.check(pairs, model: model)
+        metrics.encoderCall(duration: ContinuousClock.now - start)
+        try context.checkDeadline()
+        return HTTPResponse(json: .object([("items", .array(reports.map { .object(AugmentEndpoint.render($0)) }))]))
+    }
+
+    /// `similarity`, `novelty`, `checks` (name → held, detail), `accepted`, `reasons`.
+    static func render(_ report: ValidationReport) -> [(String, JSON)] {
+        [
+            ("similarity", .double(report.similarity)),
+            ("novelty", .double(report.novelty)),
+            ("checks", .object(report.checks.map { check in
+                (check.name, .object([("held", .bool(check.held)), ("detail", .string(check.detail))]))
+            })),
+            ("accepted", .bool(report.accepted)),
+            ("reasons", .array(report.reasons.map(JSON.string))),
+        ]
+    }
+
+    private func text(_ node: JSONNode, at pointer: String) throws(HTTPError) -> String {
+        let bytes = try node.utf8(at: pointer, maxBytes: limits.maxTextBytes, limitName: "--max-text-bytes, COREWARD_MAX_TEXT_BYTES")
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// An optional integer field within `range`.
+    private func integer(_ node: JSONNode?, at pointer: String, default fallback: Int, range: ClosedRange<Int>,
+                         limitName: String) throws(HTTPError) -> Int {
+        guard let node else { return fallback }
+        guard let value = node.int else { throw .badField(pointer, "expected an integer, got \(node.kind.article)") }
+        guard range.contains(value) else {
+            let limit = limitName.isEmpty ? "" : " (\(limitName))"
+            throw .badField(pointer, "expected an integer in \(range.lowerBound)...\(range.upperBound)\(limit), got \(value)")
+        }
+        return value
+    }
+}

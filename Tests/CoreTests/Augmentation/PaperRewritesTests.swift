@@ -1,0 +1,88 @@
+import Testing
+@testable import Core
+
+/// The validator on the paper's 7,500 published rewrites of MATH training questions (Qwen3-32B).
+struct PaperRewritesTests {
+    @Test func acceptsAtLeastEightyPercentOfThePapersRewrites() throws {
+        let pairs = AugmentationFixtures.paperPairs
+        try #require(pairs.count == 7500)
+        let similarities = try #require(AugmentationFixtures.paperSimilarities)
+        let validator = AugmentationValidator()
+        var accepted = 0
+        var failed: [String: Int] = [:]
+        for (pair, similarity) in zip(pairs, similarities) {
+            let report = validator.validate(original: pair.original, rewrite: pair.rewrite, similarity: similarity)
+            if report.accepted { accepted += 1 }
+            for check in report.checks where !check.held { failed[check.name, default: 0] += 1 }
+        }
+        let rate = Double(accepted) / Double(pairs.count)
+        print("paper rewrites accepted: \(accepted)/\(pairs.count) = \(rate); failed checks: \(failed.sorted { $0.key < $1.key })")
+        #expect(rate >= 0.80)
+    }
+
+    @Test func rejectsTheSameRewritesWithOneNumberChanged() throws {
+        let pairs = AugmentationFixtures.paperPairs
+        try #require(pairs.count == 7500)
+        let similarities = try #require(AugmentationFixtures.paperSimilarities)
+        let validator = AugmentationValidator()
+        var mutated = 0
+        var rejected = 0
+        var missed: [Int] = []
+        for (pair, similarity) in zip(pairs, similarities) {
+            guard let corrupted = PaperRewritesTests.changeOneNumber(in: pair.rewrite, original: pair.original, seed: UInt64(pair.id)) else {
+                continue
+            }
+            mutated += 1
+            // One changed digit barely moves the cosine: the original rewrite's is used.
+            if !validator.validate(original: pair.original, rewrite: corrupted, similarity: similarity).accepted {
+                rejected += 1
+            } else {
+                missed.append(pair.id)
+            }
+        }
+        let rate = Double(rejected) / Double(mutated)
+        print("one number changed: rejected \(rejected)/\(mutated) = \(rate); first missed ids: \(missed.prefix(20))")
+        #expect(mutated >= 6500)  // 614 of the 7,500 rewrites have no digit to change
+        #expect(rate >= 0.99)
+    }
+
+    /// The rewrite with one number changed (its last digit plus one, mod 10), preferring a number the
+    /// original also has (a rewrite that altered one of the problem's values); nil when it has no digits.
+    static func changeOneNumber(in rewrite: String, original: String, seed: UInt64) -> String? {
+        let originalValues = NumericValues(QuestionText(original).withoutDiagrams).digits
+        var scalars: [Unicode.Scalar] = []
+        var runs: [(range: Range<Int>, shared: Bool)] = []
+        for segment in QuestionText(rewrite).segments {
+            let text = Array(segment.text.unicodeScalars)
+            var index = 0
+            while index < text.count {
+                guard segment.kind != .diagram, text[index].isASCII, text[index].properties.numericType == .decimal else {
+                    scalars.append(text[index])
+                    index += 1
+                    continue
+                }
+                let start = scalars.count
+                var run = ""
+                while index < text.count, text[index].isASCII,
+                      text[index].properties.numericType == .decimal || (text[index] == "," && index + 1 < text.count
+                                                                        && text[index + 1].properties.numericType == .decimal) {
+                    scalars.append(text[index])
+                    run.unicodeScalars.append(text[index])
+                    index += 1
+                }
+                let shared = NumericValues(run).digits.keys.contains { originalValues[$0] != nil }
+                runs.append((start..<scalars.count, shared))
+            }
+        }
+        let preferred = runs.filter(\.shared)
+        let pool = preferred.isEmpty ? runs : preferred
+        guard !pool.isEmpty else { return nil }
+        var rng = SplitMix64(seed: seed)
+        let chosen = pool[rng.index(below: pool.count)].range
+        let last = chosen.upperBound - 1
+        guard let digit = scalars[last].properties.numericType == .decimal ? Int(String(scalars[last])) : nil,
+              let replacement = Unicode.Scalar(UInt32(48 + (digit + 1) % 10)) else { return nil }
+        scalars[last] = replacement
+        return String(String.UnicodeScalarView(scalars))
+    }
+}

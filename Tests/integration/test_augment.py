@@ -1,0 +1,153 @@
+"""/v1/augment, /v1/augment/check and `coreward augment` against the real binary; the llm backend
+against a small OpenAI-compatible stub on loopback that answers in the marker format, sometimes
+malformed, sometimes 429 or 500 or 400, sometimes too slowly."""
+import json
+import subprocess
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from conftest import BINARY, MODEL_DIR, read_jsonl
+
+TAGS = ["MALFORMED", "RATE", "FAIL500", "BAD400", "SLOW"]
+
+
+class Stub:
+    """Counts attempts per tag; the tag in the question decides the answer."""
+
+    def __init__(self):
+        self.attempts = {}
+        self.lock = threading.Lock()
+        stub = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_POST(self):
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                question = body["messages"][0]["content"].split("Problem:\n", 1)[-1]
+                tag = next((t for t in TAGS if t in question), "OK")
+                with stub.lock:
+                    stub.attempts[tag] = stub.attempts.get(tag, 0) + 1
+                    attempt = stub.attempts[tag]
+                if tag == "RATE" and attempt == 1:
+                    return self.reply(429, {"error": "slow down"}, {"Retry-After": "1"})
+                if tag == "FAIL500":
+                    return self.reply(500, {"error": "boom"})
+                if tag == "BAD400":
+                    return self.reply(400, {"error": "bad request"})
+                if tag == "SLOW":
+                    time.sleep(4)
+                if tag == "MALFORMED":
+                    content = "Sure! Here is a rewrite, without any markers."
+                else:
+                    rewrite = question.replace("Find", "A baker wants to determine").replace("RATE", "SPEED")
+                    content = f"<think>ok</think>### RESULT_START\nORIGINAL:\n{question}\nREWRITE:\n{rewrite}\n### RESULT_END"
+                self.reply(200, {"choices": [{"message": {"role": "assistant", "content": content}}]})
+
+            def reply(self, status, payload, headers=None):
+                data = json.dumps(payload).encode()
+                self.send_response(status)
+                for name, value in (headers or {}).items():
+                    self.send_header(name, value)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture
+def stub():
+    running = Stub()
+    yield running
+    running.close()
+
+
+def test_rules_backend_answers_every_question(server):
+    questions = ["Tom has 3 apples and buys 2,000 more. How many apples does Tom have?", "If $f(x)=2x+1$, what is $f(3)$?"]
+    response = server.post("/v1/augment", {"questions": questions, "n": 2, "seed": 5})
+    assert response.status_code == 200, response.text
+    items = response.json()["items"]
+    assert [item["question"] for item in items] == questions
+    for item in items:
+        assert len(item["variants"]) == 2
+        for variant in item["variants"]:
+            assert variant["accepted"], variant["reasons"]
+            assert set(variant["checks"]) == {"text", "numbers", "math", "diagram", "similarity", "novelty"}
+            assert "2,000" in variant["text"] or "$f(3)$" in variant["text"]
+    again = server.post("/v1/augment", {"questions": questions, "n": 2, "seed": 5}).json()
+    assert again == response.json()
+
+
+def test_check_rejects_a_changed_number(server):
+    pairs = [{"original": "A farm has 12 cows and 5 pigs. How many animals?", "rewrite": "A ranch keeps 12 cows and 6 pigs. Count the animals."}]
+    item = server.post("/v1/augment/check", {"pairs": pairs}).json()["items"][0]
+    assert not item["accepted"]
+    assert any(reason.startswith("numbers:") for reason in item["reasons"])
+
+
+@pytest.mark.parametrize("body, pointer, status", [
+    ({"questions": []}, "/questions", 400),
+    ({"questions": ["q"], "n": 0}, "/n", 400),
+    ({"questions": ["q"], "backend": "gpt"}, "/backend", 400),
+    ({"questions": ["q"], "backend": "llm"}, "/backend", 409),  # valid, but this server has no --llm-url
+    ({"questions": [1]}, "/questions/0", 400),
+    ({"pairs": []}, "/pairs", 400),
+])
+def test_bad_requests_name_the_field(server, body, pointer, status):
+    path = "/v1/augment/check" if "pairs" in body else "/v1/augment"
+    response = server.post(path, body)
+    assert response.status_code == status
+    assert response.headers["Content-Type"] == "application/problem+json"
+    assert response.json()["pointer"] == pointer
+
+
+def test_llm_backend_never_loses_a_question(start_server, stub):
+    running = start_server("--llm-url", stub.url, "--llm-timeout", "1.5", "--llm-retries", "2", "--llm-concurrency", "3")
+    assert running.wait_ready().status_code == 200, running.log()
+    questions = ["Find $x$ if $2x+3=7$."] + [f"Find {tag} $y$ if $y+1=4$." for tag in TAGS]
+    started = time.time()
+    response = running.post("/v1/augment", {"questions": questions, "backend": "llm"})
+    elapsed = time.time() - started
+    assert response.status_code == 200, response.text
+    variants = {item["question"]: item["variants"][0] for item in response.json()["items"]}
+    assert len(variants) == len(questions)
+    assert variants[questions[0]]["accepted"]
+    assert variants["Find RATE $y$ if $y+1=4$."]["accepted"]  # a 429, then an answer
+    for tag, reason in [("MALFORMED", "unparseable completion"), ("FAIL500", "HTTP 500"), ("BAD400", "HTTP 400"), ("SLOW", "timed out")]:
+        variant = variants[f"Find {tag} $y$ if $y+1=4$."]
+        assert not variant["accepted"] and variant["text"] is None
+        assert any(reason in r for r in variant["reasons"]), variant["reasons"]
+    # Retries on 429 and 5xx only: 1 + 2 retries for the 500, one attempt for the 400, the slow and the malformed.
+    assert stub.attempts == {"OK": 1, "MALFORMED": 1, "RATE": 2, "FAIL500": 3, "BAD400": 1, "SLOW": 1}
+    assert elapsed < 15
+
+
+def test_cli_is_resumable_and_writes_rejections_apart(tmp_path):
+    source = tmp_path / "in.jsonl"
+    rows = [{"id": i, "question": q} for i, q in enumerate(["Find $x$ if $2x=4$.", "What is $3+4$?", "Tom has 5 pens. How many pens?"])]
+    source.write_text("".join(json.dumps(row) + "\n" for row in rows[:2]))
+    output = tmp_path / "out.jsonl"
+    command = [str(BINARY), "augment", "--input", str(source), "--output", str(output), "--model-dir", str(MODEL_DIR)]
+    first = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert first.returncode == 0, first.stderr
+    assert "accepted: 2" in first.stderr
+    source.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    second = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert second.returncode == 0, second.stderr
+    assert "1 questions" in second.stderr and "2 already done" in second.stderr
+    written = read_jsonl(output)
+    assert sorted(row["id"] for row in written) == [0, 1, 2]
+    assert all(row["rephrased"] and row["variants"][0]["accepted"] for row in written)
+    assert (tmp_path / "out.rejected.jsonl").exists()
