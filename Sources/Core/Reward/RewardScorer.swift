@@ -9,7 +9,8 @@ public struct RewardScorer: Sendable {
     /// Scores one group. `pointer` is the group's JSON Pointer, used in errors.
     public func score(_ group: GroupAnswers, pointer: String = "") throws(CoreError) -> ScoredGroup {
         try validate(group, pointer: pointer)
-        // Every answer of the group, view after view, classed once.
+        // Every answer of the group, view after view, and then the label, classed once: each text is parsed
+        // once, and "equivalent to the label" is "in the label's class", as "agrees with the vote" is.
         var flat: [String?] = []
         var viewStart: [Int] = []
         for view in group.views {
@@ -17,13 +18,17 @@ public struct RewardScorer: Sendable {
             flat.append(contentsOf: view)
         }
         viewStart.append(flat.count)
+        let rollouts = flat.count
+        if let label = group.label { flat.append(label) }
         let classes = options.equivalence.classify(flat)
+        let labelClass = group.label == nil ? nil : classes.classOf[rollouts]
         let ownVotes = group.views.indices.map { v in
             MajorityVote.elect(viewStart[v] ..< viewStart[v + 1], classes: classes)
         }
 
         var views: [ScoredView] = []
         views.reserveCapacity(group.views.count)
+        var pseudoLabelClasses: [Int?] = []
         for v in group.views.indices {
             let own = viewStart[v] ..< viewStart[v + 1]
             let ownMajority = ownVotes[v].labelIndex.flatMap { flat[$0] } ?? ""
@@ -32,12 +37,11 @@ public struct RewardScorer: Sendable {
             var votes: VoteCounts?
             switch options.mode {
             case .groundTruth:
-                let label = group.label ?? ""
-                pseudoLabel = label
-                let correct = AnswerClasses.votes(label)
+                pseudoLabel = group.label ?? ""
+                pseudoLabelClasses.append(labelClass)
                 rewards = own.map { i in
-                    guard correct, let answer = flat[i], classes.classOf[i] != nil else { return 0 }
-                    return options.equivalence.equivalent(answer, label) ? 1 : 0
+                    guard let id = classes.classOf[i], let labelClass else { return 0 }
+                    return id == labelClass ? 1 : 0
                 }
             case .coReward, .selfVote:
                 let vote: Vote
@@ -49,6 +53,7 @@ public struct RewardScorer: Sendable {
                     vote = MajorityVote.elect(others, classes: classes)
                 }
                 pseudoLabel = vote.labelIndex.flatMap { flat[$0] } ?? ""
+                pseudoLabelClasses.append(vote.winner)
                 votes = VoteCounts(winner: vote.winnerCount, valid: vote.valid, total: vote.total)
                 rewards = own.map { i in
                     guard let id = classes.classOf[i], let winner = vote.winner else { return 0 }
@@ -65,10 +70,9 @@ public struct RewardScorer: Sendable {
 
         let majorities = ownVotes.map(\.winner)
         let viewsAgree = majorities.allSatisfy { $0 != nil } && Set(majorities).count == 1
-        let labelCorrect = group.label.map { label in
-            views.map { AnswerClasses.votes($0.pseudoLabel) && options.equivalence.equivalent($0.pseudoLabel, label) }
-        }
-        let empty = classes.classOf.lazy.filter { $0 == nil }.count
+        let labelCorrect = labelClass.map { label in pseudoLabelClasses.map { $0 == label } }
+            ?? group.label.map { _ in Array(repeating: false, count: views.count) }
+        let empty = classes.classOf[0 ..< rollouts].lazy.filter { $0 == nil }.count
         return ScoredGroup(views: views, viewsAgree: viewsAgree, labelCorrect: labelCorrect, emptyAnswers: empty)
     }
 
