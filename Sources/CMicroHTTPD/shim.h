@@ -1,13 +1,15 @@
 #ifndef COREWARD_CMICROHTTPD_SHIM_H
 #define COREWARD_CMICROHTTPD_SHIM_H
 
+#include <errno.h>
 #include <stdint.h>
 #include <sys/types.h>
 #include <sys/socket.h>
 #include <microhttpd.h>
 
 /// Starts a daemon the way coreward runs it: internal epoll threads (a pool of `thread_pool_size`),
-/// an inter-thread channel so that the daemon can be quiesced for a graceful shutdown, errors logged.
+/// an inter-thread channel so that the daemon can be quiesced for a graceful shutdown, suspend/resume so that
+/// a request can wait (for its group, in /get_reward) without holding a worker thread, errors logged.
 /// Why a wrapper: MHD_start_daemon is variadic and its option list mixes enum, unsigned int, size_t and
 /// function-pointer arguments, which Swift cannot pass through CVarArg reliably; the flags are macros
 /// and flag enums that Swift imports awkwardly.
@@ -21,7 +23,8 @@ static inline struct MHD_Daemon *coreward_mhd_start(int ipv6,
                                                     void *handler_cls,
                                                     MHD_RequestCompletedCallback completed,
                                                     void *completed_cls) {
-    unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+    unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG |
+                         MHD_ALLOW_SUSPEND_RESUME;
     if (ipv6) flags |= MHD_USE_IPv6;
     if (thread_pool_size <= 1) {  /* one internal thread: libmicrohttpd warns about a pool size of 0 or 1 */
         return MHD_start_daemon(flags, 0, NULL, NULL, handler, handler_cls,
@@ -61,5 +64,17 @@ static inline long long coreward_mhd_content_length(struct MHD_Connection *conne
         n = n * 10 + (*p - '0');
     }
     return n;
+}
+
+/// Whether the client of a (suspended) connection has closed its end: a peek that reads end-of-file or fails.
+/// Why a wrapper: the socket is inside a union that MHD_get_connection_info returns, and errno is a macro.
+static inline int coreward_mhd_peer_closed(struct MHD_Connection *connection) {
+    const union MHD_ConnectionInfo *info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);
+    if (info == NULL) return 1;
+    char byte;
+    ssize_t n = recv(info->connect_fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    if (n > 0) return 0;
+    if (n == 0) return 1;
+    return (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) ? 0 : 1;
 }
 #endif

@@ -1,4 +1,5 @@
 import Logging
+import Synchronization
 
 /// An endpoint: a method and path, who may call it, and what answers it.
 struct Route: Sendable {
@@ -47,24 +48,58 @@ public final class Router: HTTPHandler {
     }
 
     /// Answers a request. The response carries `X-Request-Id` and `Server-Timing` (the time spent here:
-    /// routing, parsing, scoring, building the answer), so that a trainer can tell server time from network time.
+    /// routing, parsing, scoring, building the answer; for a parked request, until its answer), so that a trainer
+    /// can tell server time from network time.
     public func handle(_ request: HTTPRequest) -> HTTPResponse {
         let start = ContinuousClock.now
         let context = RequestContext(id: RequestContext.requestID(from: request.header("X-Request-Id")),
                                      deadline: start + timeBudget)
         metrics.requestStarted()
-        let (response, routeName) = route(request, context)
-        let elapsed = ContinuousClock.now - start
-        metrics.requestFinished(route: routeName, method: request.method, status: response.status, duration: elapsed)
-        let milliseconds = Double(elapsed.components.seconds) * 1e3 + Double(elapsed.components.attoseconds) / 1e15
-        logger.info("request", metadata: [
-            "request_id": "\(context.id)", "method": "\(request.method)", "path": "\(request.path)",
-            "status": "\(response.status)", "duration_ms": "\(Self.format(milliseconds))",
-            "bytes_in": "\(request.body.count)",
-        ])
-        return response
-            .adding(header: ("X-Request-Id", context.id))
-            .adding(header: ("Server-Timing", "app;dur=\(Self.format(milliseconds))"))
+        let finish = Finish(router: self, start: start, id: context.id, method: request.method, path: request.path,
+                            bytesIn: request.body.count)
+        var routed = request
+        routed.suspend = request.suspend.map { suspend in
+            { suspend().mapping { finish($0) } }
+        }
+        let (response, routeName) = route(routed, context)
+        finish.route.withLock { $0 = routeName }
+        return response.isDeferred ? response : finish(response)
+    }
+
+    /// Counts, logs and stamps a request's answer, whenever it comes.
+    private final class Finish: Sendable {
+        let router: Router
+        let start: ContinuousClock.Instant
+        let id: String
+        let method: String
+        let path: String
+        let bytesIn: Int
+        /// The route name for metrics, known once routed.
+        let route = Mutex<String>("unmatched")
+
+        init(router: Router, start: ContinuousClock.Instant, id: String, method: String, path: String, bytesIn: Int) {
+            self.router = router
+            self.start = start
+            self.id = id
+            self.method = method
+            self.path = path
+            self.bytesIn = bytesIn
+        }
+
+        func callAsFunction(_ response: HTTPResponse) -> HTTPResponse {
+            let elapsed = ContinuousClock.now - start
+            router.metrics.requestFinished(route: route.withLock { $0 }, method: method, status: response.status,
+                                           duration: elapsed)
+            let milliseconds = Double(elapsed.components.seconds) * 1e3 + Double(elapsed.components.attoseconds) / 1e15
+            router.logger.info("request", metadata: [
+                "request_id": "\(id)", "method": "\(method)", "path": "\(path)",
+                "status": "\(response.status)", "duration_ms": "\(Router.format(milliseconds))",
+                "bytes_in": "\(bytesIn)",
+            ])
+            return response
+                .adding(header: ("X-Request-Id", id))
+                .adding(header: ("Server-Timing", "app;dur=\(Router.format(milliseconds))"))
+        }
     }
 
     /// Milliseconds with three decimals.

@@ -26,6 +26,9 @@ extension ServerConfiguration {
             ("COREWARD_MAX_CONNECTIONS", \.maxConnections, 1 ... 1_000_000),
             ("COREWARD_CONNECTION_TIMEOUT_SECONDS", \.connectionTimeoutSeconds, 0 ... 86400),
             ("COREWARD_DRAIN_TIMEOUT_SECONDS", \.drainTimeoutSeconds, 0 ... 86400),
+            ("COREWARD_ASSEMBLY_RETENTION_SECONDS", \.assembly.retentionSeconds, 0 ... 86400),
+            ("COREWARD_ASSEMBLY_MAX_WAITING", \.assembly.maxWaiting, 1 ... 1_000_000),
+            ("COREWARD_ASSEMBLY_MAX_BYTES", \.assembly.maxBytes, 1 ... Int(Int32.max) * 64),
         ]
     }
 
@@ -46,6 +49,9 @@ extension ServerConfiguration {
         if let text = environment["COREWARD_REQUEST_TIMEOUT_SECONDS"], !text.isEmpty {
             try setRequestTimeout(Double(text), source: "COREWARD_REQUEST_TIMEOUT_SECONDS=\(text)")
         }
+        if let text = environment["COREWARD_ASSEMBLY_TIMEOUT_SECONDS"], !text.isEmpty {
+            try setAssemblyTimeout(Double(text), source: "COREWARD_ASSEMBLY_TIMEOUT_SECONDS=\(text)")
+        }
         for (name, keyPath, range) in Self.integerVariables {
             guard let text = environment[name], !text.isEmpty else { continue }
             try set(keyPath, to: Int(text), range: range, source: "\(name)=\(text)")
@@ -58,6 +64,14 @@ extension ServerConfiguration {
             throw ConfigurationError(description: "\(source): expected a number of seconds above 0 and at most 86400")
         }
         requestTimeoutSeconds = seconds
+    }
+
+    /// Sets how long `/get_reward` waits for a group (seconds, fractions allowed, at most a day).
+    public mutating func setAssemblyTimeout(_ seconds: Double?, source: String) throws(ConfigurationError) {
+        guard let seconds, seconds > 0, seconds <= 86400 else {
+            throw ConfigurationError(description: "\(source): expected a number of seconds above 0 and at most 86400")
+        }
+        assembly.timeoutSeconds = seconds
     }
 
     /// Sets an integer setting, checking its range; `source` names where the value came from.

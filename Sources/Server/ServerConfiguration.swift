@@ -30,8 +30,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var modelDirectory = "models/all-MiniLM-L6-v2"
     /// Deepest JSON nesting accepted.
     public var maxJSONDepth = 64
-    /// Most simultaneous connections.
-    public var maxConnections = 1024
+    /// Most simultaneous connections (a `/get_reward` sample waiting for its group holds one).
+    public var maxConnections = 8192
     /// Idle connections are closed after this many seconds.
     public var connectionTimeoutSeconds = 60
     /// On SIGTERM, how long in-flight requests may take to finish.
@@ -40,6 +40,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var requestTimeoutSeconds = 60.0
     /// Serve `/metrics` on this port instead of the main one (nil: on the main port).
     public var metricsPort: Int?
+    /// `/get_reward`: the group-assembly buffer.
+    public var assembly = AssemblySettings()
     /// `/v1/augment`: thresholds and the LLM backend.
     public var augmentation = AugmentationSettings()
 
@@ -62,8 +64,14 @@ public struct ServerConfiguration: Sendable, Equatable {
             ("drain_timeout_seconds", drainTimeoutSeconds),
             ("threads", threads),
             ("encoder_workers", encoderWorkers),
+            ("assembly_retention_seconds", assembly.retentionSeconds),
+            ("assembly_max_waiting", assembly.maxWaiting),
+            ("assembly_max_bytes", assembly.maxBytes),
         ]
-        return integers.map { ($0.0, JSON.int($0.1)) } + [("request_timeout_seconds", .double(requestTimeoutSeconds))]
+        return integers.map { ($0.0, JSON.int($0.1)) } + [
+            ("request_timeout_seconds", .double(requestTimeoutSeconds)),
+            ("assembly_timeout_seconds", .double(assembly.timeoutSeconds)),
+        ]
     }
 
     /// Listener options for the HTTP layer.

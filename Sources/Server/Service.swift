@@ -10,6 +10,8 @@ public final class Service: Sendable {
     public let encoder: EncoderModel
     /// The question rephraser behind `/v1/augment`.
     public let augmenter: Augmenter
+    /// Where `/get_reward`'s per-sample requests wait for their groups.
+    let assembler: GroupAssembler
     private let apiKey: APIKey?
     private let draining = Atomic<Bool>(false)
 
@@ -19,13 +21,17 @@ public final class Service: Sendable {
         self.apiKey = apiKey
         self.encoder = EncoderModel(directory: configuration.modelDirectory, workers: configuration.encoderWorkers)
         self.augmenter = Augmenter(settings: configuration.augmentation)
+        self.assembler = GroupAssembler(settings: configuration.assembly, metrics: metrics)
     }
 
     /// True once a shutdown has begun: `/readyz` then answers 503.
     public var isDraining: Bool { draining.load(ordering: .relaxed) }
 
-    /// Marks the service as shutting down.
-    public func beginDraining() { draining.store(true, ordering: .relaxed) }
+    /// Marks the service as shutting down; groups still being assembled are answered with what they hold.
+    public func beginDraining() {
+        draining.store(true, ordering: .relaxed)
+        assembler.beginDraining()
+    }
 
     /// The router of the main port: every endpoint, and `/metrics` unless it has a port of its own.
     public func router(logger: Logger) -> Router {
@@ -37,6 +43,7 @@ public final class Service: Sendable {
         routes += VoteEndpoint(limits: limits).routes
         routes += EquivalentEndpoint(limits: limits).routes
         routes += RewardEndpoint(limits: limits, metrics: metrics).routes
+        routes += GetRewardEndpoint(limits: limits, assembler: assembler).routes
         routes += EmbedEndpoint(limits: limits, encoder: encoder, metrics: metrics).routes
         routes += AugmentEndpoint(limits: limits, encoder: encoder, metrics: metrics, augmenter: augmenter).routes
         if configuration.metricsPort == nil {

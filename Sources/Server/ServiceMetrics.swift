@@ -14,6 +14,10 @@ public final class ServiceMetrics: Sendable {
     private let correctLabels: Counter
     private let batchMeanReward: Gauge
     private let batchLabelAccuracy: Gauge
+    private let assemblyWaiting: Gauge
+    private let assemblyBytes: Gauge
+    private let assemblyOpenGroups: Gauge
+    private let assemblyRetries: Counter
 
     /// Request latency buckets, 0.5 ms to 30 s.
     private static let latencyBuckets: [Duration] = [
@@ -43,6 +47,17 @@ public final class ServiceMetrics: Sendable {
                                                               "Mean reward of the last /v1/reward batch."))
         batchLabelAccuracy = registry.makeGauge(descriptor: name("last_batch_label_accuracy", "",
                                                                  "Label accuracy of the last /v1/reward batch that carried labels."))
+        assemblyWaiting = registry.makeGauge(descriptor: name("assembly_waiting_requests", "",
+                                                              "/get_reward requests parked until their group is complete."))
+        assemblyBytes = registry.makeGauge(descriptor: name("assembly_buffer_bytes", "",
+                                                            "Response bytes held by the group-assembly buffer (waiting and kept for retries)."))
+        assemblyOpenGroups = registry.makeGauge(descriptor: name("assembly_open_groups", "",
+                                                                 "Groups being assembled from per-sample /get_reward requests."))
+        assemblyRetries = registry.makeCounter(descriptor: name("assembly_retries", "total",
+                                                                "/get_reward samples recognised as retries of a waiting sample."))
+        // Labelled series exist from the start, at 0, so that dashboards and alerts see them before the first event.
+        for outcome in ["complete", "timeout", "shutdown"] { assemblyGroups(outcome: outcome) }
+        for reason in ["waiting", "bytes"] { assemblyRejections(reason: reason) }
     }
 
     /// A request started being handled.
@@ -75,6 +90,53 @@ public final class ServiceMetrics: Sendable {
         if stats.rollouts > 0 { batchMeanReward.set(stats.meanReward) }
         if let accuracy = stats.labelAccuracy { batchLabelAccuracy.set(accuracy) }
     }
+
+    /// The group-assembly buffer's size now.
+    func assemblyState(waiting: Int, bytes: Int, openGroups: Int) {
+        assemblyWaiting.set(to: Double(waiting))
+        assemblyBytes.set(to: Double(bytes))
+        assemblyOpenGroups.set(to: Double(openGroups))
+    }
+
+    /// A group was scored: complete, at its timeout, or at shutdown; `wait` is from its first sample.
+    func assemblyGroupDone(outcome: String, wait: Duration) {
+        assemblyGroups(outcome: outcome).increment()
+        registry.makeDurationHistogram(
+            descriptor: MetricNameDescriptor(namespace: "coreward", metricName: "assembly_wait", unitName: "seconds",
+                                             helpText: "Time from a group's first sample to its answer."),
+            buckets: Self.assemblyBuckets
+        ).record(wait)
+    }
+
+    /// A sample was recognised as the retry of one already waiting.
+    func assemblyRetry() { assemblyRetries.increment() }
+
+    /// A /get_reward request was refused because the buffer was full (`waiting` requests or `bytes`).
+    func assemblyRejected(reason: String) {
+        assemblyRejections(reason: reason).increment()
+    }
+
+    @discardableResult
+    private func assemblyGroups(outcome: String) -> Counter {
+        registry.makeCounter(
+            descriptor: MetricNameDescriptor(namespace: "coreward", metricName: "assembly_groups", unitName: "total",
+                                             helpText: "Groups scored by /get_reward's assembly buffer, by outcome."),
+            labels: [("outcome", outcome)])
+    }
+
+    @discardableResult
+    private func assemblyRejections(reason: String) -> Counter {
+        registry.makeCounter(
+            descriptor: MetricNameDescriptor(namespace: "coreward", metricName: "assembly_rejected", unitName: "total",
+                                             helpText: "/get_reward requests refused with 503 because the assembly buffer was full."),
+            labels: [("reason", reason)])
+    }
+
+    /// Assembly wait buckets, 1 ms to 10 minutes.
+    private static let assemblyBuckets: [Duration] = [
+        .milliseconds(1), .milliseconds(10), .milliseconds(100), .milliseconds(500), .seconds(1), .seconds(5),
+        .seconds(10), .seconds(30), .seconds(60), .seconds(120), .seconds(300), .seconds(600),
+    ]
 
     /// One call of the encoder (a batch of texts) took this long.
     func encoderCall(duration: Duration) {

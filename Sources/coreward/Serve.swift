@@ -37,7 +37,7 @@ struct Serve: ParsableCommand {
     var modelDir: String?
     @Option(help: "Deepest JSON nesting accepted (env COREWARD_MAX_JSON_DEPTH; default 64).")
     var maxJsonDepth: Int?
-    @Option(help: "Most simultaneous connections (env COREWARD_MAX_CONNECTIONS; default 1024).")
+    @Option(help: "Most simultaneous connections; a /get_reward sample waiting for its group holds one (env COREWARD_MAX_CONNECTIONS; default 8192).")
     var maxConnections: Int?
     @Option(help: "Seconds before an idle or stalled connection is closed (env COREWARD_CONNECTION_TIMEOUT_SECONDS; default 60).")
     var connectionTimeoutSeconds: Int?
@@ -47,6 +47,14 @@ struct Serve: ParsableCommand {
     var requestTimeoutSeconds: Double?
     @Option(help: "Serve /metrics on this port instead of the main one (env COREWARD_METRICS_PORT).")
     var metricsPort: Int?
+    @Option(help: "/get_reward: seconds from a group's first sample until it is scored with what it holds, flagged (env COREWARD_ASSEMBLY_TIMEOUT_SECONDS; default 120).")
+    var assemblyTimeoutSeconds: Double?
+    @Option(help: "/get_reward: seconds answers are kept so that a retry gets the same answer (env COREWARD_ASSEMBLY_RETENTION_SECONDS; default 900).")
+    var assemblyRetentionSeconds: Int?
+    @Option(help: "/get_reward: most requests waiting for their groups; past it a 503 with Retry-After (env COREWARD_ASSEMBLY_MAX_WAITING; default 4096).")
+    var assemblyMaxWaiting: Int?
+    @Option(help: "/get_reward: most response bytes held, waiting or kept for retries (env COREWARD_ASSEMBLY_MAX_BYTES; default 268435456).")
+    var assemblyMaxBytes: Int?
     @Option(help: "File holding the API key that every /v1 route then requires as 'Authorization: Bearer <key>' (env COREWARD_API_KEY_FILE).")
     var apiKeyFile: String?
     @OptionGroup(title: "Augmentation (/v1/augment)") var augment: AugmentOptions
@@ -74,6 +82,7 @@ struct Serve: ParsableCommand {
         }
         configuration.augmentation = try augment.settings(environment: environment)
         let apiKey = try loadAPIKey(apiKeyFile ?? environment["COREWARD_API_KEY_FILE"])
+        raiseFileLimit(toAtLeast: configuration.maxConnections + 64, logger: logger)
         let service = Service(configuration: configuration, apiKey: apiKey)
         let server = HTTPServer(options: configuration.httpOptions, handler: service.router(logger: logger))
         let metricsServer = configuration.metricsHTTPOptions.map {
@@ -173,7 +182,14 @@ struct Serve: ParsableCommand {
             (maxConnections, \.maxConnections, "--max-connections"),
             (connectionTimeoutSeconds, \.connectionTimeoutSeconds, "--connection-timeout-seconds"),
             (drainTimeoutSeconds, \.drainTimeoutSeconds, "--drain-timeout-seconds"),
+            (assemblyRetentionSeconds, \.assembly.retentionSeconds, "--assembly-retention-seconds"),
+            (assemblyMaxWaiting, \.assembly.maxWaiting, "--assembly-max-waiting"),
+            (assemblyMaxBytes, \.assembly.maxBytes, "--assembly-max-bytes"),
         ]
+        if let assemblyTimeoutSeconds {
+            try configuration.setAssemblyTimeout(assemblyTimeoutSeconds,
+                                                 source: "--assembly-timeout-seconds \(assemblyTimeoutSeconds)")
+        }
         if let requestTimeoutSeconds {
             try configuration.setRequestTimeout(requestTimeoutSeconds, source: "--request-timeout-seconds \(requestTimeoutSeconds)")
         }
@@ -181,6 +197,18 @@ struct Serve: ParsableCommand {
             if let value { try configuration.set(keyPath, to: value, source: "\(flag) \(value)") }
         }
         return configuration
+    }
+
+    /// Raises the soft limit on open files towards what the connection limit needs (up to the hard limit).
+    private func raiseFileLimit(toAtLeast needed: Int, logger: Logger) {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < rlim_t(needed) else { return }
+        let wanted = min(rlim_t(needed), limit.rlim_max)
+        limit.rlim_cur = wanted
+        if setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) != 0 || wanted < rlim_t(needed) {
+            logger.warning("the open-file limit is below --max-connections; connections past it are refused",
+                           metadata: ["open_files": "\(wanted)", "max_connections": "\(needed - 64)"])
+        }
     }
 
     private func loadAPIKey(_ path: String?) throws -> APIKey? {

@@ -26,6 +26,12 @@ public struct HTTPResponse: Sendable {
         self.headers = headers
     }
 
+    /// What a handler returns after `HTTPRequest.suspend`: the answer comes later through the responder.
+    public static let deferred = HTTPResponse(status: 0, bytes: [], contentType: "")
+
+    /// True for `deferred`.
+    var isDeferred: Bool { status == 0 }
+
     /// The same response with one more header.
     func adding(header: (String, String)) -> HTTPResponse {
         HTTPResponse(status: status, body: body, contentType: contentType, headers: headers + [header])

@@ -114,12 +114,15 @@ private struct DaemonHandle: @unchecked Sendable {
     let pointer: OpaquePointer
 }
 
-/// Per-request state kept by libmicrohttpd between calls: the body received so far.
+/// Per-request state kept by libmicrohttpd between calls: the body received so far and, for a parked
+/// request, where its answer will be left.
 private final class RequestState {
     var body: UnsafeMutableRawPointer?
     var count = 0
     var capacity = 0
     var tooLarge = false
+    /// Set when the handler parked the request (`HTTPRequest.suspend`).
+    var reply: ReplySlot?
 
     deinit { free(body) }
 
@@ -150,7 +153,35 @@ private final class RequestState {
     }
 }
 
-/// libmicrohttpd calls this on a worker thread: once after the headers, once per body chunk, once at the end.
+/// The answer to a parked request, left by whichever thread answers it; the connection's worker thread takes it
+/// once libmicrohttpd has resumed the connection.
+private final class ReplySlot: Sendable {
+    let response = Mutex<HTTPResponse?>(nil)
+}
+
+/// A connection handle that may cross threads: libmicrohttpd's resume and connection-info calls are thread-safe,
+/// and a parked connection is not freed before it is resumed.
+private struct ConnectionHandle: @unchecked Sendable {
+    let pointer: OpaquePointer
+}
+
+/// Parks a request: the connection leaves libmicrohttpd's event loop until the responder resumes it; then
+/// libmicrohttpd calls the access handler again, which sends the answer left in the slot.
+private func park(_ connection: OpaquePointer, _ state: RequestState) -> HTTPResponder {
+    MHD_suspend_connection(connection)
+    let slot = ReplySlot()
+    state.reply = slot
+    let handle = ConnectionHandle(pointer: connection)
+    return HTTPResponder(
+        deliver: { response in
+            slot.response.withLock { $0 = response }
+            MHD_resume_connection(handle.pointer)
+        },
+        clientGone: { coreward_mhd_peer_closed(handle.pointer) != 0 })
+}
+
+/// libmicrohttpd calls this on a worker thread: once after the headers, once per body chunk, once at the end
+/// (and once more after a parked request is resumed).
 private let accessHandler: MHD_AccessHandlerCallback = { cls, connection, url, method, _, uploadData, uploadDataSize, context in
     guard let cls, let connection, let context, let uploadDataSize else { return .NO }
     let server = Unmanaged<HTTPServer>.fromOpaque(cls).takeUnretainedValue()
@@ -191,6 +222,11 @@ private let accessHandler: MHD_AccessHandlerCallback = { cls, connection, url, m
     if state.tooLarge {
         return queue(tooLarge(limit), on: connection)
     }
+    if let reply = state.reply {
+        // Resumed: the answer is in the slot.
+        guard let response = reply.response.withLock({ $0 }) else { return .NO }
+        return queue(response, on: connection)
+    }
     let padding = [UInt8](repeating: 0, count: JSONDocument.padding)
     return padding.withUnsafeBytes { empty in
         let base = UnsafeRawPointer(state.body) ?? empty.baseAddress
@@ -201,8 +237,14 @@ private let accessHandler: MHD_AccessHandlerCallback = { cls, connection, url, m
             bodyCapacity: state.body == nil ? JSONDocument.padding : state.capacity,
             header: { name in
                 MHD_lookup_connection_value(connection, .HEADER_KIND, name).map { String(cString: $0) }
-            })
-        return queue(server.handler.handle(request), on: connection)
+            },
+            suspend: { park(connection, state) })
+        let response = server.handler.handle(request)
+        if state.reply != nil { return .YES }  // parked: answered after the resume
+        guard !response.isDeferred else {
+            return queue(HTTPError(500, "the handler deferred a request it did not park").response, on: connection)
+        }
+        return queue(response, on: connection)
     }
 }
 

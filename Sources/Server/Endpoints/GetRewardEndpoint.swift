@@ -1,0 +1,216 @@
+import Core
+
+/// `POST /get_reward`: OpenRLHF's remote reward protocol, `{"query", "prompts", "labels"}` to
+/// `{"rewards", "scores", "extra_logs"}`, as one batch shard or one request per sample. A label holding a JSON
+/// object `{"pair_id", "view", "n"}` makes the sample a Co-Reward sample that waits for its group; any other
+/// label is a ground truth.
+struct GetRewardEndpoint {
+    let limits: RequestLimits
+    let assembler: GroupAssembler
+
+    var routes: [Route] {
+        [Route(method: "POST", path: "/get_reward") { [self] request, context throws(HTTPError) in
+            try handle(request, context)
+        }]
+    }
+
+    /// One decoded sample.
+    enum Sample {
+        case groundTruth(answer: String?, label: String)
+        case coReward(CoRewardSample)
+    }
+
+    func handle(_ request: HTTPRequest, _ context: RequestContext) throws(HTTPError) -> HTTPResponse {
+        let samples = try decode(request)
+        let scorer = RewardScorer(options: RewardOptions(mode: .groundTruth, equivalence: .math))
+        var results: [SampleResult?] = []
+        var waiting: [(slot: Int, sample: CoRewardSample)] = []
+        results.reserveCapacity(samples.count)
+        for (i, sample) in samples.enumerated() {
+            switch sample {
+            case .groundTruth(let answer, let label):
+                if i % 64 == 0 { try context.checkDeadline() }
+                let scored = try? scorer.score(GroupAnswers(views: [[answer]], label: label))
+                let reward = scored?.views.first?.rewards.first ?? 0
+                results.append(SampleResult(
+                    reward: reward, answerFound: answer.map { !$0.allSatisfy(\.isWhitespace) } ?? false,
+                    groupComplete: true, assemblyTimeout: false, viewsAgree: false, labelCorrect: reward == 1))
+            case .coReward(let sample):
+                results.append(nil)
+                waiting.append((i, sample))
+            }
+        }
+        try context.checkDeadline()
+        if waiting.isEmpty {
+            return Self.render(results.compactMap { $0 })
+        }
+        return try assembler.submit(waiting, results: results, suspend: request.suspend, render: Self.render)
+    }
+
+    /// Reads and checks the request; extracts each sample's answer from the part of its query after its prompt.
+    func decode(_ request: HTTPRequest) throws(HTTPError) -> [Sample] {
+        let document = try RequestBody.parse(request, maxDepth: limits.maxJSONDepth)
+        let fields = try document.root.fields(at: "", allowed: ["query", "prompts", "labels"])
+        guard let queryNode = fields["query"] else { throw .badField("/query", "missing required field") }
+        let maxSamples = limits.maxGroups * limits.maxRollouts
+        let queries = try queryNode.array(at: "/query", maxCount: maxSamples, limitName: "--max-groups x --max-rollouts")
+        let prompts = try fields["prompts"].map { node throws(HTTPError) in
+            try sameLength(node, at: "/prompts", as: queries.count)
+        }
+        let labels = try fields["labels"].map { node throws(HTTPError) in
+            try sameLength(node, at: "/labels", as: queries.count)
+        }
+        guard queries.count == 0 || labels != nil else {
+            throw .badField("/labels", "missing required field: each sample needs a label, a ground truth or a Co-Reward JSON label {\"pair_id\", \"view\", \"n\"}")
+        }
+        let promptNodes = prompts.map { Array($0) } ?? []
+        let labelNodes = labels.map { Array($0) } ?? []
+
+        var samples: [Sample] = []
+        samples.reserveCapacity(queries.count)
+        for (i, queryNode) in queries.enumerated() {
+            let query = try queryNode.utf8(at: "/query/\(i)", maxBytes: limits.maxResponseBytes)
+            var prompt: UnsafeBufferPointer<UInt8>?
+            if i < promptNodes.count, promptNodes[i].kind != .null {
+                prompt = try promptNodes[i].utf8(at: "/prompts/\(i)", maxBytes: limits.maxResponseBytes)
+            }
+            let response = Self.response(of: query, after: prompt)
+            let answer = AnswerExtractor.extract(response, mode: .strict)?.answer
+            let labelPointer = "/labels/\(i)"
+            let label = labelNodes[i]
+            guard label.kind == .string, let text = label.string, !Self.isBlank(text) else {
+                throw .badField(labelPointer, label.kind == .string
+                    ? "the label is empty: give a ground truth or a Co-Reward JSON label {\"pair_id\", \"view\", \"n\"}"
+                    : "expected a string (a ground truth or a Co-Reward JSON label), got \(label.kind.article)")
+            }
+            if let coReward = try coRewardLabel(text, at: labelPointer) {
+                samples.append(.coReward(CoRewardSample(
+                    pairID: coReward.pairID, view: coReward.view, n: coReward.n, views: coReward.views,
+                    label: coReward.label, response: Array(response), answer: answer, pointer: labelPointer)))
+            } else {
+                samples.append(.groundTruth(answer: answer, label: text))
+            }
+        }
+        return samples
+    }
+
+    /// Empty or only ASCII white space (the `\\S` of the label's schema pattern, minus Unicode spaces).
+    static func isBlank(_ text: String) -> Bool {
+        text.utf8.allSatisfy { $0 == 0x20 || (0x09 ... 0x0D).contains($0) }
+    }
+
+    private func sameLength(_ node: JSONNode, at pointer: String, as count: Int) throws(HTTPError) -> JSONChildren {
+        guard node.kind == .array else { throw .badField(pointer, "expected an array, got \(node.kind.article)") }
+        guard node.count == count else {
+            throw .badField(pointer, "has \(node.count) entries but query has \(count): one per sample")
+        }
+        return node.elements
+    }
+
+    /// The fields of a Co-Reward label.
+    struct CoRewardLabel {
+        var pairID: String
+        var view: Int
+        var n: Int
+        var views: Int
+        var label: String?
+    }
+
+    /// Reads a label whose text is a JSON object as a Co-Reward label; nil for any other text (a ground truth).
+    func coRewardLabel(_ text: String, at pointer: String) throws(HTTPError) -> CoRewardLabel? {
+        guard text.utf8.first(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }) == UInt8(ascii: "{") else {
+            return nil
+        }
+        var bytes = Array(text.utf8)
+        let count = bytes.count
+        bytes.append(contentsOf: repeatElement(0, count: JSONDocument.padding))
+        let parsed = bytes.withUnsafeBytes { buffer -> JSONDocument? in
+            guard let base = buffer.baseAddress else { return nil }
+            return try? JSONDocument(bytes: base, count: count, capacity: buffer.count, maxDepth: 4)
+        }
+        guard let parsed, parsed.root.kind == .object else { return nil }  // "{1,2}": a set, not JSON
+        let explain = "a Co-Reward label is a JSON object {\"pair_id\": \"...\", \"view\": 0, \"n\": 8, \"views\": 2, \"label\": \"optional ground truth\"}"
+        let fields: [String: JSONNode]
+        do {
+            fields = try parsed.root.fields(at: "", allowed: ["pair_id", "view", "n", "views", "label"])
+        } catch {
+            throw .badField(pointer, "\(error.detail) (\(explain))")
+        }
+        func integer(_ key: String, _ range: ClosedRange<Int>, default fallback: Int? = nil) throws(HTTPError) -> Int {
+            guard let node = fields[key] else {
+                if let fallback { return fallback }
+                throw .badField(pointer, "the Co-Reward label has no \"\(key)\" (\(explain))")
+            }
+            guard let value = node.int, range.contains(value) else {
+                throw .badField(pointer, "\"\(key)\" in the Co-Reward label must be a whole number in \(range.lowerBound)...\(range.upperBound)")
+            }
+            return value
+        }
+        let pairID: String
+        switch fields["pair_id"]?.kind {
+        case .string?:
+            pairID = fields["pair_id"]?.string ?? ""
+        case .integer?:
+            pairID = fields["pair_id"]?.int.map(String.init) ?? ""
+        case nil:
+            throw .badField(pointer, "the Co-Reward label has no \"pair_id\" (\(explain))")
+        default:
+            pairID = ""
+        }
+        guard !pairID.isEmpty, pairID.utf8.count <= 1024 else {
+            throw .badField(pointer, "\"pair_id\" in the Co-Reward label must be a non-empty string of at most 1024 bytes (or an integer)")
+        }
+        let views = try integer("views", 2 ... limits.maxViews, default: 2)
+        let view = try integer("view", 0 ... views - 1)
+        let n = try integer("n", 1 ... limits.maxRollouts)
+        var label: String?
+        if let node = fields["label"], node.kind != .null {
+            guard let text = node.string else {
+                throw .badField(pointer, "\"label\" in the Co-Reward label must be a string (the ground truth)")
+            }
+            label = text
+        }
+        return CoRewardLabel(pairID: pairID, view: view, n: n, views: views, label: label)
+    }
+
+    /// The response part of a query: what follows the prompt (where the prompt is a prefix, or else where it first
+    /// occurs); the whole query when there is no prompt or it is not found.
+    static func response(of query: UnsafeBufferPointer<UInt8>, after prompt: UnsafeBufferPointer<UInt8>?)
+        -> UnsafeBufferPointer<UInt8> {
+        guard let prompt, prompt.count > 0, prompt.count <= query.count else { return query }
+        if query.starts(with: prompt) {
+            return UnsafeBufferPointer(rebasing: query[prompt.count...])
+        }
+        let first = prompt[0]
+        var start = 0
+        while start + prompt.count <= query.count {
+            guard let found = query[start...].firstIndex(of: first), found + prompt.count <= query.count else { break }
+            if query[found ..< found + prompt.count].elementsEqual(prompt) {
+                return UnsafeBufferPointer(rebasing: query[(found + prompt.count)...])
+            }
+            start = found + 1
+        }
+        return query
+    }
+
+    /// OpenRLHF's answer: rewards, the same as scores, and per-sample diagnostics.
+    @Sendable static func render(_ results: [SampleResult]) -> HTTPResponse {
+        let rewards = JSON.numbers(results.map(\.reward))
+        func flag(_ value: (SampleResult) -> Bool) -> JSON {
+            .array(results.map { .int(value($0) ? 1 : 0) })
+        }
+        var logs: [(String, JSON)] = []
+        if !results.isEmpty {
+            logs = [
+                ("answer_found", flag(\.answerFound)),
+                ("group_complete", flag(\.groupComplete)),
+                ("assembly_timeout", flag(\.assemblyTimeout)),
+                ("views_agree", flag(\.viewsAgree)),
+            ]
+            if results.allSatisfy({ $0.labelCorrect != nil }) {
+                logs.append(("label_correct", flag { $0.labelCorrect == true }))
+            }
+        }
+        return HTTPResponse(json: .object([("rewards", rewards), ("scores", rewards), ("extra_logs", .object(logs))]))
+    }
+}
