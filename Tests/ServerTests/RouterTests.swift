@@ -30,6 +30,27 @@ struct RouterTests {
         #expect(answer.body.contains(#""pointer":"\#(pointer)""#))
     }
 
+    /// OpenRLHF's protocol: a batch shard holding a whole pair, a ground-truth sample, empty lists.
+    @Test func getRewardAnswersWholeGroupsAtOnce() {
+        let label0 = #""{\"pair_id\":\"q\",\"view\":0,\"n\":2}""#
+        let label1 = #""{\"pair_id\":\"q\",\"view\":1,\"n\":2}""#
+        let body = #"{"query":["P \\boxed{1}","P \\boxed{2}","R \\boxed{2}","R \\boxed{2}","P \\boxed{4}"],"#
+            + #""prompts":["P","P","R","R","P"],"labels":[\#(label0),\#(label0),\#(label1),\#(label1),"4"]}"#
+        let answer = post("/get_reward", body)
+        #expect(answer.status == 200)
+        #expect(answer.body.hasPrefix(#"{"rewards":[0.0,1.0,0.0,0.0,1.0],"scores":[0.0,1.0,0.0,0.0,1.0],"#))
+        #expect(answer.body.contains(#""group_complete":[1,1,1,1,1],"assembly_timeout":[0,0,0,0,0]"#))
+        #expect(post("/get_reward", #"{"query":[],"prompts":[],"labels":[]}"#).body
+            == #"{"rewards":[],"scores":[],"extra_logs":{}}"#)
+    }
+
+    /// Without a network a sample cannot wait for its group: a clear 503, not a hang.
+    @Test func getRewardCannotParkWithoutTheServer() {
+        let answer = post("/get_reward", #"{"query":["\\boxed{1}"],"labels":["{\"pair_id\":7,\"view\":1,\"n\":3}"]}"#)
+        #expect(answer.status == 503)
+        #expect(answer.contentType == "application/problem+json")
+    }
+
     @Test func malformedJSONIs400WithoutPointer() {
         let answer = post("/v1/reward", "{\"groups\": [")
         #expect(answer.status == 400)
