@@ -78,17 +78,27 @@ struct GetRewardEndpoint {
             let answer = AnswerExtractor.extract(response, mode: .strict)?.answer
             let labelPointer = "/labels/\(i)"
             let label = labelNodes[i]
-            guard label.kind == .string, let text = label.string, !Self.isBlank(text) else {
-                throw .badField(labelPointer, label.kind == .string
-                    ? "the label is empty: give a ground truth or a Co-Reward JSON label {\"pair_id\", \"view\", \"n\"}"
-                    : "expected a string (a ground truth or a Co-Reward JSON label), got \(label.kind.article)")
+            var coReward: CoRewardLabel?
+            var groundTruth: String?
+            switch label.kind {
+            case .object:
+                coReward = try coRewardLabel(label, at: labelPointer)
+            case .string:
+                let text = label.string ?? ""
+                guard !Self.isBlank(text) else {
+                    throw .badField(labelPointer, "the label is empty: give a ground truth or a Co-Reward label {\"pair_id\", \"view\", \"n\"}")
+                }
+                coReward = try coRewardLabel(text, at: labelPointer)
+                if coReward == nil { groundTruth = text }
+            default:
+                throw .badField(labelPointer, "expected a string (a ground truth or a Co-Reward JSON label) or a Co-Reward label object, got \(label.kind.article)")
             }
-            if let coReward = try coRewardLabel(text, at: labelPointer) {
+            if let coReward {
                 samples.append(.coReward(CoRewardSample(
                     pairID: coReward.pairID, view: coReward.view, n: coReward.n, views: coReward.views,
                     label: coReward.label, response: Array(response), answer: answer, pointer: labelPointer)))
-            } else {
-                samples.append(.groundTruth(answer: answer, label: text))
+            } else if let groundTruth {
+                samples.append(.groundTruth(answer: answer, label: groundTruth))
             }
         }
         return samples
@@ -117,6 +127,7 @@ struct GetRewardEndpoint {
     }
 
     /// Reads a label whose text is a JSON object as a Co-Reward label; nil for any other text (a ground truth).
+    /// The nested parse gets a parser of its own: the request's document stays valid.
     func coRewardLabel(_ text: String, at pointer: String) throws(HTTPError) -> CoRewardLabel? {
         guard text.utf8.first(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }) == UInt8(ascii: "{") else {
             return nil
@@ -129,10 +140,15 @@ struct GetRewardEndpoint {
             return try? JSONDocument(bytes: base, count: count, capacity: buffer.count, maxDepth: 4)
         }
         guard let parsed, parsed.root.kind == .object else { return nil }  // "{1,2}": a set, not JSON
+        return try coRewardLabel(parsed.root, at: pointer)
+    }
+
+    /// Reads a Co-Reward label object.
+    func coRewardLabel(_ object: JSONNode, at pointer: String) throws(HTTPError) -> CoRewardLabel {
         let explain = "a Co-Reward label is a JSON object {\"pair_id\": \"...\", \"view\": 0, \"n\": 8, \"views\": 2, \"label\": \"optional ground truth\"}"
         let fields: [String: JSONNode]
         do {
-            fields = try parsed.root.fields(at: "", allowed: ["pair_id", "view", "n", "views", "label"])
+            fields = try object.fields(at: "", allowed: ["pair_id", "view", "n", "views", "label"])
         } catch {
             throw .badField(pointer, "\(error.detail) (\(explain))")
         }
