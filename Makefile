@@ -8,7 +8,7 @@ PORT ?= 8080
 
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps test-deps model build serve test unit-test integration-test fuzz bench bench-encoder bench-equivalence bench-load clean
+.PHONY: all deps test-deps model build serve test unit-test integration-test fuzz bench bench-encoder bench-equivalence bench-load bench-get-reward clean
 
 all: build
 
@@ -23,7 +23,8 @@ test-deps:
 model:
 	@scripts/fetch-model.sh $(MODEL_DIR)
 
-$(VENV)/.installed: Tests/integration/requirements.txt scripts/python-env.sh
+# The venv also holds the project's Python client (clients/python), reinstalled when its files change.
+$(VENV)/.installed: Tests/integration/requirements.txt scripts/python-env.sh clients/python/pyproject.toml $(wildcard clients/python/coreward_client/*.py)
 	@scripts/python-env.sh $(VENV)
 
 build: deps
@@ -57,6 +58,11 @@ bench-equivalence: build
 # wrk against one replica and two behind nginx (docker/nginx.conf.template): req/s, p50/p99, CPU, RSS.
 bench-load: build model test-deps
 	bench/load.sh
+
+# OpenRLHF-style per-sample traffic through /get_reward: 64 concurrent clients, requests/s and the latency from a
+# group's last sample to its answers.
+bench-get-reward: build $(VENV)/.installed
+	$(VENV)/bin/python bench/get_reward_bench.py
 
 clean:
 	rm -rf .build .build-fuzz $(VENV)

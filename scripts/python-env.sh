@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Creates .venv with the Python packages the integration tests and benchmarks use (from PyPI).
+# Creates .venv with the Python packages the integration tests and benchmarks use (from PyPI), and the
+# project's own Python client (clients/python, import coreward_client).
 set -euo pipefail
 venv=${1:-.venv}
 requirements=Tests/integration/requirements.txt
@@ -12,4 +13,5 @@ if [ ! -x "$venv/bin/python" ]; then
     }
 fi
 "$venv/bin/python" -m pip install -q --disable-pip-version-check -r "$requirements"
+"$venv/bin/python" -m pip install -q --disable-pip-version-check ./clients/python
 touch "$venv/.installed"

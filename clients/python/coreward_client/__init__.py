@@ -1,0 +1,16 @@
+"""Python client for coreward, the Co-Reward reward service (arXiv 2508.00410).
+
+Client / AsyncClient: one method per route, retries with backoff, typed errors.
+coreward_client.verl: a batch reward function and a reward manager for verl.
+coreward_client.trl: async reward functions for TRL's GRPOTrainer.
+Standard library only; the adapters import nothing heavy at import time.
+"""
+__version__ = "0.1.0"
+
+from .client import DEFAULT_URL, RETRY_STATUSES, AsyncClient, Client  # noqa: E402
+from .errors import CorewardConnectionError, CorewardError, CorewardHTTPError, CorewardTimeout  # noqa: E402
+
+__all__ = [
+    "AsyncClient", "Client", "CorewardConnectionError", "CorewardError", "CorewardHTTPError", "CorewardTimeout",
+    "DEFAULT_URL", "RETRY_STATUSES", "__version__",
+]
