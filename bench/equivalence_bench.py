@@ -43,6 +43,8 @@ import tempfile
 import threading
 import time
 
+import coreward_process
+
 REPO = pathlib.Path(__file__).resolve().parents[1]
 SHARED = pathlib.Path(os.environ.get("COREWARD_SHARED", REPO.parent / "shared"))
 CORPUS = SHARED / "data" / "equivalence"
@@ -278,18 +280,7 @@ def start_server(binary):
     if "POST /v1/equivalent" not in routes.stdout:
         listed = ", ".join(line for line in routes.stdout.splitlines() if line) or routes.stderr.strip()
         raise SystemExit(f"{binary} has no POST /v1/equivalent (`routes`: {listed}); build a newer one")
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("COREWARD_")}  # default config
-    log = tempfile.NamedTemporaryFile(prefix="coreward-bench-", suffix=".log", delete=False)
-    process = subprocess.Popen([binary, "serve", "--host", "127.0.0.1", "--port", "0"],
-                               stdout=subprocess.DEVNULL, stderr=log, env=environment)
-    deadline = time.time() + 30
-    while time.time() < deadline and process.poll() is None:
-        match = re.search(r"address=127\.0\.0\.1:(\d+)", pathlib.Path(log.name).read_text(errors="replace"))
-        if match:
-            return process, int(match.group(1))
-        time.sleep(0.02)
-    process.kill()
-    raise SystemExit("coreward did not start: " + pathlib.Path(log.name).read_text(errors="replace"))
+    return coreward_process.start_server(binary)  # default configuration
 
 
 class Coreward:

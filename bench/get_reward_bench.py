@@ -32,9 +32,7 @@ import re
 import selectors
 import socket
 import statistics
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 import urllib.parse
@@ -45,6 +43,7 @@ REPO = pathlib.Path(__file__).resolve().parents[1]
 SHARED = pathlib.Path(os.environ.get("COREWARD_SHARED", REPO.parent / "shared"))
 sys.path.insert(0, str(REPO / "Tests" / "integration"))
 from reference import extract_answer  # noqa: E402
+from coreward_process import start_server  # noqa: E402
 
 SYSTEM = "<|im_start|>system\nPlease reason step by step, and put your final answer within \\boxed{}.<|im_end|>\n"
 END = "<|im_end|>"
@@ -282,24 +281,14 @@ def python_peer(samples, repeats):
 
 # -- plumbing -------------------------------------------------------------------------------------------------------
 
-def start_server(binary, threads):
-    log = tempfile.NamedTemporaryFile(prefix="coreward-grbench-", suffix=".log", delete=False)
-    flags = ["serve", "--host", "127.0.0.1", "--port", "0", "--log-level", "notice"]
+def start_coreward(binary, threads):
+    flags = ["--log-level", "notice"]
     model = REPO / "models" / "all-MiniLM-L6-v2"
     if model.exists():
         flags += ["--model-dir", str(model)]
     if threads:
         flags += ["--threads", str(threads)]
-    env = {k: v for k, v in os.environ.items() if not k.startswith("COREWARD_")}
-    process = subprocess.Popen([binary, *flags], stdout=subprocess.DEVNULL, stderr=log, env=env)
-    deadline = time.time() + 30
-    while time.time() < deadline and process.poll() is None:
-        match = re.search(r"address=127\.0\.0\.1:(\d+)", pathlib.Path(log.name).read_text(errors="replace"))
-        if match:
-            return process, int(match.group(1))
-        time.sleep(0.02)
-    process.kill()
-    raise SystemExit("coreward did not start: " + pathlib.Path(log.name).read_text(errors="replace"))
+    return start_server(binary, *flags)
 
 
 def cpu_seconds(pid):
@@ -357,7 +346,7 @@ def main():
         parsed = urllib.parse.urlparse(args.url)
         host, port = parsed.hostname, parsed.port or 80
     else:
-        process, port = start_server(args.binary, args.threads)
+        process, port = start_coreward(args.binary, args.threads)
         host = "127.0.0.1"
     try:
         control = http.client.HTTPConnection(host, port, timeout=60)

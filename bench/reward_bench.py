@@ -15,17 +15,15 @@ import json
 import os
 import pathlib
 import random
-import re
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 
 REPO = pathlib.Path(__file__).resolve().parents[1]
 SHARED = pathlib.Path(os.environ.get("COREWARD_SHARED", REPO.parent / "shared"))
 sys.path.insert(0, str(REPO / "Tests" / "integration"))
 from reference import co_reward_group, grpo  # noqa: E402
+from coreward_process import start_server  # noqa: E402
 
 
 def build_batch(groups=128, views=2, rollouts=8, seed=0):
@@ -63,19 +61,6 @@ def timed(function, iterations):
 def summary(samples):
     ordered = sorted(samples)
     return {"median": statistics.median(ordered), "p90": ordered[int(0.9 * (len(ordered) - 1))], "min": ordered[0]}
-
-
-def start_server(binary):
-    log = tempfile.NamedTemporaryFile(prefix="coreward-bench-", suffix=".log", delete=False)
-    process = subprocess.Popen([binary, "serve", "--port", "0"], stdout=subprocess.DEVNULL, stderr=log)
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        match = re.search(r"address=127\.0\.0\.1:(\d+)", pathlib.Path(log.name).read_text())
-        if match:
-            return process, int(match.group(1))
-        time.sleep(0.02)
-    process.kill()
-    raise SystemExit("coreward did not start: " + pathlib.Path(log.name).read_text())
 
 
 def main():

@@ -37,4 +37,12 @@ for p in math[:20]:
     bodies.append(b"\x01" + json.dumps({"extract": "lenient", "groups": [{"responses": p["responses"][:3]}]}).encode())
     bodies.append(b"\x02" + json.dumps({"responses": [r[-200:] for r in p["responses"][:2]]}).encode())
     bodies.append(b"\x03" + json.dumps({"pairs": [{"a": p["answer"], "b": p["answer"] + " "}]}).encode())
+    # /get_reward: a whole pair as one batch shard (Co-Reward JSON labels), and ground-truth samples.
+    prompts = ["<|user|>" + p["question"][:200] + "<|assistant|>", "<|user|>Rephrased<|assistant|>"]
+    samples = [(prompts[v], r[-300:], json.dumps({"pair_id": p["id"], "view": v, "n": 4}))
+               for v in (0, 1) for r in p["responses"][v * 4:(v + 1) * 4]]
+    bodies.append(b"\x04" + json.dumps({"query": [q + r for q, r, _ in samples], "prompts": [q for q, _, _ in samples],
+                                         "labels": [label for _, _, label in samples]}).encode())
+    bodies.append(b"\x04" + json.dumps({"query": [prompts[0] + r[-300:] for r in p["responses"][:2]],
+                                         "prompts": [prompts[0]] * 2, "labels": [p["answer"]] * 2}).encode())
 write("FuzzRequests", bodies)

@@ -9,6 +9,7 @@ import time
 
 import pytest
 import requests
+from prometheus_client.parser import text_string_to_metric_families
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 SHARED = pathlib.Path(os.environ.get("COREWARD_SHARED", REPO.parent / "shared"))
@@ -121,3 +122,18 @@ def problem(status, response):
     assert isinstance(body["title"], str) and body["title"]
     assert isinstance(body["detail"], str) and body["detail"]
     return body
+
+
+def metrics_of(server, url=None):
+    """The server's /metrics (or those at `url`) as {(name, sorted labels): value}."""
+    text = requests.get((url or server.url) + "/metrics", timeout=30).text
+    samples = {}
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            samples[(sample.name, tuple(sorted(sample.labels.items())))] = sample.value
+    return samples
+
+
+def metric_value(samples, name, **labels):
+    """One sample of `metrics_of`'s result; 0 when absent."""
+    return samples.get((name, tuple(sorted(labels.items()))), 0.0)

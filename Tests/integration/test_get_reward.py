@@ -21,9 +21,8 @@ from dataclasses import dataclass, field
 
 import pytest
 import requests
-from prometheus_client.parser import text_string_to_metric_families
 
-from conftest import BINARY, problem
+from conftest import BINARY, metric_value, metrics_of, problem
 from reference import co_reward_group, majority_vote, extract_answer
 
 RUN = uuid.uuid4().hex[:8]  # the session server keeps answers for 15 minutes: pair ids never repeat
@@ -227,19 +226,6 @@ def send_each(url, samples, stagger=0.0, timeout=30):
     return [p.result(timeout + 5) for p in pending]
 
 
-def metrics_of(server):
-    text = requests.get(server.url + "/metrics", timeout=30).text
-    samples = {}
-    for family in text_string_to_metric_families(text):
-        for sample in family.samples:
-            samples[(sample.name, tuple(sorted(sample.labels.items())))] = sample.value
-    return samples
-
-
-def value(samples, name, **labels):
-    return samples.get((name, tuple(sorted(labels.items()))), 0.0)
-
-
 def wait_for(predicate, timeout=10, what="a condition"):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -250,7 +236,7 @@ def wait_for(predicate, timeout=10, what="a condition"):
 
 
 def waiting(server):
-    return value(metrics_of(server), "coreward_assembly_waiting_requests")
+    return metric_value(metrics_of(server), "coreward_assembly_waiting_requests")
 
 
 @pytest.fixture(scope="module")
@@ -402,8 +388,8 @@ def test_identical_responses_from_live_clients_are_two_samples(start_server, by_
         check(response, [s], expected)
     assert time.monotonic() - started < 10  # completed, not timed out
     metrics = metrics_of(server)
-    assert value(metrics, "coreward_assembly_groups_total", outcome="complete") == 1
-    assert value(metrics, "coreward_assembly_retries_total") == 0
+    assert metric_value(metrics, "coreward_assembly_groups_total", outcome="complete") == 1
+    assert metric_value(metrics, "coreward_assembly_retries_total") == 0
 
 
 # -- retries ---------------------------------------------------------------------------------------------------------
@@ -438,15 +424,15 @@ def test_retry_after_a_disconnect_takes_the_place_of_the_lost_request(start_serv
     for s, response in zip(order, responses):
         check(response, [s], expected)
     metrics = metrics_of(server)
-    assert value(metrics, "coreward_assembly_retries_total") == 2
-    assert value(metrics, "coreward_assembly_groups_total", outcome="complete") == 1
-    assert value(metrics, "coreward_assembly_groups_total", outcome="timeout") == 0
-    assert value(metrics, "coreward_assembly_waiting_requests") == 0
+    assert metric_value(metrics, "coreward_assembly_retries_total") == 2
+    assert metric_value(metrics, "coreward_assembly_groups_total", outcome="complete") == 1
+    assert metric_value(metrics, "coreward_assembly_groups_total", outcome="timeout") == 0
+    assert metric_value(metrics, "coreward_assembly_waiting_requests") == 0
     # a retry of an answered sample: the same answer, byte for byte, not a new sample
     for s, response in list(zip(order, responses))[:3]:
         again = post(server.url, body_of([s]), timeout=10)
         assert again.status_code == 200 and again.content == response.content
-    assert value(metrics_of(server), "coreward_assembly_open_groups") == 0
+    assert metric_value(metrics_of(server), "coreward_assembly_open_groups") == 0
 
 
 def test_retry_of_answered_samples_is_byte_identical(server, by_id):
@@ -489,13 +475,13 @@ def test_incomplete_groups_are_scored_at_the_assembly_timeout(start_server, by_i
     assert 0.9 <= batch.elapsed < 10
     assert time.monotonic() - started < 10
     metrics = metrics_of(server)
-    assert value(metrics, "coreward_assembly_groups_total", outcome="timeout") == 3
-    assert value(metrics, "coreward_assembly_groups_total", outcome="complete") == 0
-    assert value(metrics, "coreward_assembly_waiting_requests") == 0
-    assert value(metrics, "coreward_assembly_open_groups") == 0
-    assert value(metrics, "coreward_assembly_wait_seconds_count") == 3
-    assert value(metrics, "coreward_assembly_wait_seconds_bucket", le="+Inf") == 3  # a histogram
-    assert value(metrics, "coreward_assembly_wait_seconds_sum") >= 2.7
+    assert metric_value(metrics, "coreward_assembly_groups_total", outcome="timeout") == 3
+    assert metric_value(metrics, "coreward_assembly_groups_total", outcome="complete") == 0
+    assert metric_value(metrics, "coreward_assembly_waiting_requests") == 0
+    assert metric_value(metrics, "coreward_assembly_open_groups") == 0
+    assert metric_value(metrics, "coreward_assembly_wait_seconds_count") == 3
+    assert metric_value(metrics, "coreward_assembly_wait_seconds_bucket", le="+Inf") == 3  # a histogram
+    assert metric_value(metrics, "coreward_assembly_wait_seconds_sum") >= 2.7
 
 
 # -- ground-truth mode and response text -------------------------------------------------------------------------------
@@ -716,14 +702,14 @@ def test_waiting_requests_are_bounded(start_server, by_id):
     assert post(server.url, {"query": ["\\boxed{2}"], "labels": ["2"]}, timeout=10).json()["rewards"] == [1]
     assert post(server.url, {"query": []}, timeout=10).status_code == 200
     metrics = metrics_of(server)
-    assert value(metrics, "coreward_assembly_rejected_total", reason="waiting") == 1
+    assert metric_value(metrics, "coreward_assembly_rejected_total", reason="waiting") == 1
     names = {name for name, _ in metrics}
     for name in ("coreward_assembly_waiting_requests", "coreward_assembly_buffer_bytes",
                  "coreward_assembly_open_groups"):
         assert name in names, name
-    assert value(metrics, "coreward_assembly_waiting_requests") == 2
-    assert value(metrics, "coreward_assembly_buffer_bytes") >= sum(len(s.text.encode()) for s in parked)
-    assert value(metrics, "coreward_assembly_open_groups") == 1
+    assert metric_value(metrics, "coreward_assembly_waiting_requests") == 2
+    assert metric_value(metrics, "coreward_assembly_buffer_bytes") >= sum(len(s.text.encode()) for s in parked)
+    assert metric_value(metrics, "coreward_assembly_open_groups") == 1
     for s, p in zip(parked, pending):
         check(p.result(), [s], expected, complete=False)
         assert 1.8 <= p.elapsed < 10
@@ -745,8 +731,8 @@ def test_buffered_bytes_are_bounded(start_server):
     problem(503, refused)
     assert int(refused.headers["Retry-After"]) >= 1
     metrics = metrics_of(server)
-    assert value(metrics, "coreward_assembly_rejected_total", reason="bytes") == 1
-    assert value(metrics, "coreward_assembly_buffer_bytes") <= 10000
+    assert metric_value(metrics, "coreward_assembly_rejected_total", reason="bytes") == 1
+    assert metric_value(metrics, "coreward_assembly_buffer_bytes") <= 10000
     check(first.result(), [big], {big.key: {"reward": 0.0, "answer_found": 1, "views_agree": None,
                                             "label_correct": None}}, complete=False)
 

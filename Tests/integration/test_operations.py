@@ -8,25 +8,11 @@ import time
 
 import pytest
 import requests
-from prometheus_client.parser import text_string_to_metric_families
 
-from conftest import Server, problem
+from conftest import Server, metric_value, metrics_of, problem
 
 BATCH = {"groups": [{"views": [{"responses": ["\\boxed{1}", "\\boxed{2}", "none"]},
                                {"responses": ["\\boxed{1}", "\\boxed{1}"]}], "label": "1"}]}
-
-
-def metrics_of(server, url=None):
-    text = requests.get((url or server.url) + "/metrics", timeout=30).text
-    samples = {}
-    for family in text_string_to_metric_families(text):
-        for sample in family.samples:
-            samples[(sample.name, tuple(sorted(sample.labels.items())))] = sample.value
-    return samples
-
-
-def value(samples, name, **labels):
-    return samples.get((name, tuple(sorted(labels.items()))), 0.0)
 
 
 def test_metrics_count_requests_and_scoring(start_server):
@@ -35,24 +21,24 @@ def test_metrics_count_requests_and_scoring(start_server):
         assert server.post("/v1/reward", BATCH).status_code == 200
     server.post("/v1/reward", b"{")
     samples = metrics_of(server)
-    assert value(samples, "coreward_http_requests_total", route="/v1/reward", method="POST", status="200") == 3
-    assert value(samples, "coreward_http_requests_total", route="/v1/reward", method="POST", status="400") == 1
-    assert value(samples, "coreward_http_request_duration_seconds_count", route="/v1/reward") == 4
-    assert value(samples, "coreward_groups_scored_total") == 3
-    assert value(samples, "coreward_rollouts_scored_total") == 15
+    assert metric_value(samples, "coreward_http_requests_total", route="/v1/reward", method="POST", status="200") == 3
+    assert metric_value(samples, "coreward_http_requests_total", route="/v1/reward", method="POST", status="400") == 1
+    assert metric_value(samples, "coreward_http_request_duration_seconds_count", route="/v1/reward") == 4
+    assert metric_value(samples, "coreward_groups_scored_total") == 3
+    assert metric_value(samples, "coreward_rollouts_scored_total") == 15
     # per batch: view 0 elected "1" -> rewards 1,0,0; view 1 elected "1" -> 1,1: sum 3
-    assert value(samples, "coreward_reward_sum_total") == 9
-    assert value(samples, "coreward_empty_answers_total") == 3
-    assert value(samples, "coreward_groups_views_agree_total") == 3
-    assert value(samples, "coreward_labelled_views_total") == 6
-    assert value(samples, "coreward_pseudo_labels_correct_total") == 6
-    assert value(samples, "coreward_last_batch_mean_reward") == pytest.approx(3 / 5)
-    assert value(samples, "coreward_last_batch_label_accuracy") == 1.0
+    assert metric_value(samples, "coreward_reward_sum_total") == 9
+    assert metric_value(samples, "coreward_empty_answers_total") == 3
+    assert metric_value(samples, "coreward_groups_views_agree_total") == 3
+    assert metric_value(samples, "coreward_labelled_views_total") == 6
+    assert metric_value(samples, "coreward_pseudo_labels_correct_total") == 6
+    assert metric_value(samples, "coreward_last_batch_mean_reward") == pytest.approx(3 / 5)
+    assert metric_value(samples, "coreward_last_batch_label_accuracy") == 1.0
     # unknown paths share one label, so that scanners cannot blow up the series count
     server.get("/wp-admin")
     server.get("/.env")
     samples = metrics_of(server)
-    assert value(samples, "coreward_http_requests_total", route="unmatched", method="GET", status="404") == 2
+    assert metric_value(samples, "coreward_http_requests_total", route="unmatched", method="GET", status="404") == 2
 
 
 def test_metrics_on_a_separate_port(start_server):
@@ -63,7 +49,7 @@ def test_metrics_on_a_separate_port(start_server):
     assert server.get("/metrics").status_code == 404
     server.post("/v1/reward", BATCH)
     samples = metrics_of(server, f"http://127.0.0.1:{metrics_port}")
-    assert value(samples, "coreward_groups_scored_total") == 1
+    assert metric_value(samples, "coreward_groups_scored_total") == 1
     assert requests.get(f"http://127.0.0.1:{metrics_port}/healthz", timeout=10).status_code == 200
     assert requests.post(f"http://127.0.0.1:{metrics_port}/v1/reward", json=BATCH, timeout=10).status_code == 404
 

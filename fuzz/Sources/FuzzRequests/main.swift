@@ -12,7 +12,7 @@ private let router: Router = {
     return Service(configuration: configuration).router(logger: logger)
 }()
 
-private let routes = ["/v1/reward", "/v1/vote", "/v1/extract", "/v1/equivalent"]
+private let routes = ["/v1/reward", "/v1/vote", "/v1/extract", "/v1/equivalent", "/get_reward"]
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzRequests(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
@@ -20,6 +20,8 @@ public func fuzzRequests(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let route = routes[Int(data[0]) % routes.count]
     let body = Array(UnsafeBufferPointer(start: data + 1, count: size - 1))
     let answer = router.respond(method: "POST", path: route, body: body, headers: ["Content-Type": "application/json"])
-    precondition(answer.status < 500, "\(route) answered \(answer.status): \(answer.body)")
+    // In process a /get_reward sample cannot wait for its group: that one 503 is the expected answer.
+    let parked = route == "/get_reward" && answer.status == 503 && answer.body.contains("needs the HTTP server")
+    precondition(answer.status < 500 || parked, "\(route) answered \(answer.status): \(answer.body)")
     return 0
 }
