@@ -29,6 +29,10 @@ def render(upstreams, listen="8080", runtime_dir=None, worker_processes="auto", 
     if not re.fullmatch(r"[A-Za-z0-9_.\-\[\]:]+", str(listen)):
         raise ValueError(f"listen {listen!r} is not PORT or ADDRESS:PORT")
     servers = "\n".join(f"        server {u} max_fails={max_fails} fail_timeout={fail_timeout}s;" for u in upstreams)
+    # /get_reward assembles groups per replica: all of its traffic goes to the first replica, the others are
+    # backups that take over only while it is down.
+    assembly = "\n".join(f"        server {u} max_fails={max_fails} fail_timeout={fail_timeout}s{'' if i == 0 else ' backup'};"
+                         for i, u in enumerate(upstreams))
     if runtime_dir is None:
         runtime, access_log, temp = "error_log stderr warn;", "/dev/stdout", ""
     else:
@@ -41,6 +45,7 @@ def render(upstreams, listen="8080", runtime_dir=None, worker_processes="auto", 
     if not temp:
         text = text.replace("@@TEMP_PATHS@@\n", "")
     values = {"WORKER_PROCESSES": str(worker_processes), "LISTEN": str(listen), "UPSTREAM_SERVERS": servers,
+              "ASSEMBLY_SERVERS": assembly,
               "ACCESS_LOG": access_log, "RUNTIME_PATHS": runtime, "TEMP_PATHS": temp}
     missing = set(re.findall(r"@@([A-Z_]+)@@", text)) - set(values)
     if missing:

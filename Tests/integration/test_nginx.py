@@ -10,6 +10,7 @@ import subprocess
 import tempfile
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
@@ -182,3 +183,35 @@ def test_stopping_a_replica_during_a_stream_through_nginx_loses_no_request(repli
     # after the stop, everything goes to the survivor
     assert requests.post(proxy.url + "/v1/reward", data=body, timeout=60,
                          headers={"Content-Type": "application/json"}).content == expected
+
+
+def test_per_sample_get_reward_through_nginx_reaches_one_replica(replicas_behind_nginx, math_rollouts):
+    """OpenRLHF's per-sample /get_reward traffic through nginx: every sample of a pair lands on the same replica,
+    so groups complete (round robin would split them until the assembly timeout)."""
+    replicas, proxy = replicas_behind_nginx
+    pairs = math_rollouts[:4]
+    samples = [(f"nginx-{p['id']}", view, response) for p in pairs
+               for view in (0, 1) for response in p["responses"][view * 4:(view + 1) * 4]]
+
+    def send(sample):
+        pair, view, response = sample
+        label = json.dumps({"pair_id": pair, "view": view, "n": 4})
+        return requests.post(proxy.url + "/get_reward", json={"query": [response], "labels": [label]}, timeout=60)
+
+    with ThreadPoolExecutor(len(samples)) as pool:
+        answers = list(pool.map(send, samples))
+    for answer in answers:
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["extra_logs"]["group_complete"] == [1]
+    # the same rewards as the whole groups scored at once, views in canonical (byte) order
+    expected = {}
+    for p in pairs:
+        views = [sorted(p["responses"][v * 4:(v + 1) * 4], key=lambda t: t.encode()) for v in (0, 1)]
+        scored = requests.post(replicas[0].url + "/v1/reward",
+                               json={"groups": [{"views": [{"responses": v} for v in views]}]}, timeout=60).json()
+        for v in (0, 1):
+            for text, reward in zip(views[v], scored["groups"][0]["views"][v]["rewards"]):
+                expected[(f"nginx-{p['id']}", v, text)] = reward
+    assert [a.json()["rewards"][0] for a in answers] == [expected[s] for s in samples]
+    served = [sum(1 for line in replica.log().splitlines() if "path=/get_reward" in line) for replica in replicas]
+    assert sorted(served) == [0, len(samples)], served
