@@ -33,6 +33,11 @@ public final class Service: Sendable {
         assembler.beginDraining()
     }
 
+    /// Answers every request still parked (the listener is about to stop: none may stay suspended).
+    public func answerParkedRequests() {
+        assembler.beginDraining()
+    }
+
     /// The router of the main port: every endpoint, and `/metrics` unless it has a port of its own.
     public func router(logger: Logger) -> Router {
         let limits = RequestLimits(configuration)

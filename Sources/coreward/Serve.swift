@@ -140,6 +140,8 @@ struct Serve: ParsableCommand {
             usleep(5_000)
         }
         let abandoned = server.requestsInFlight
+        service.answerParkedRequests()  // a sample parked in the last instant must be resumed before the stop
+        usleep(20_000)
         server.stop()
         metricsServer?.stop()
         sources.forEach { $0.cancel() }
