@@ -1,5 +1,4 @@
 import Logging
-import Synchronization
 
 /// An endpoint: a method and path, who may call it, and what answers it.
 struct Route: Sendable {
@@ -55,41 +54,32 @@ public final class Router: HTTPHandler {
         let context = RequestContext(id: RequestContext.requestID(from: request.header("X-Request-Id")),
                                      deadline: start + timeBudget)
         metrics.requestStarted()
+        // Unknown paths are one metrics bucket, not one label each.
         let finish = Finish(router: self, start: start, id: context.id, method: request.method, path: request.path,
+                            route: routes[request.path] == nil ? "unmatched" : request.path,
                             bytesIn: request.body.count)
         var routed = request
         routed.suspend = request.suspend.map { suspend in
             { suspend().mapping { finish($0) } }
         }
-        let (response, routeName) = route(routed, context)
-        finish.route.withLock { $0 = routeName }
+        let response = route(routed, context)
         return response.isDeferred ? response : finish(response)
     }
 
     /// Counts, logs and stamps a request's answer, whenever it comes.
-    private final class Finish: Sendable {
+    private struct Finish: Sendable {
         let router: Router
         let start: ContinuousClock.Instant
         let id: String
         let method: String
         let path: String
+        /// The route name for metrics.
+        let route: String
         let bytesIn: Int
-        /// The route name for metrics, known once routed.
-        let route = Mutex<String>("unmatched")
-
-        init(router: Router, start: ContinuousClock.Instant, id: String, method: String, path: String, bytesIn: Int) {
-            self.router = router
-            self.start = start
-            self.id = id
-            self.method = method
-            self.path = path
-            self.bytesIn = bytesIn
-        }
 
         func callAsFunction(_ response: HTTPResponse) -> HTTPResponse {
             let elapsed = ContinuousClock.now - start
-            router.metrics.requestFinished(route: route.withLock { $0 }, method: method, status: response.status,
-                                           duration: elapsed)
+            router.metrics.requestFinished(route: route, method: method, status: response.status, duration: elapsed)
             let milliseconds = Double(elapsed.components.seconds) * 1e3 + Double(elapsed.components.attoseconds) / 1e15
             router.logger.info("request", metadata: [
                 "request_id": "\(id)", "method": "\(method)", "path": "\(path)",
@@ -109,29 +99,29 @@ public final class Router: HTTPHandler {
         return "\(micros / 1000).\(String(repeating: "0", count: 3 - fraction.count))\(fraction)"
     }
 
-    /// The response, and the route name for metrics (unknown paths are one bucket, not one label each).
-    private func route(_ request: HTTPRequest, _ context: RequestContext) -> (HTTPResponse, String) {
+    /// The route's response, or the problem that stopped the request on its way.
+    private func route(_ request: HTTPRequest, _ context: RequestContext) -> HTTPResponse {
         guard let candidates = routes[request.path] else {
-            return (HTTPError(404, "no route \(request.path); see GET /v1/info and api/openapi.yaml").response, "unmatched")
+            return HTTPError(404, "no route \(request.path); see GET /v1/info and api/openapi.yaml").response
         }
         guard let route = candidates.first(where: { $0.method == request.method }) else {
             let allow = candidates.map(\.method).joined(separator: ", ")
-            return (HTTPError(405, "\(request.method) is not allowed on \(request.path); use \(allow)",
-                              headers: [("Allow", allow)]).response, request.path)
+            return HTTPError(405, "\(request.method) is not allowed on \(request.path); use \(allow)",
+                             headers: [("Allow", allow)]).response
         }
         if route.access == .protected, let apiKey, !apiKey.accepts(authorization: request.header("Authorization")) {
-            return (HTTPError(401, "this route needs the API key: send Authorization: Bearer <key>",
-                              headers: [("WWW-Authenticate", "Bearer")]).response, request.path)
+            return HTTPError(401, "this route needs the API key: send Authorization: Bearer <key>",
+                             headers: [("WWW-Authenticate", "Bearer")]).response
         }
         do {
-            return (try route.handle(request, context), request.path)
+            return try route.handle(request, context)
         } catch {
             if error.status >= 500 {
                 logger.warning("request failed", metadata: [
                     "request_id": "\(context.id)", "path": "\(request.path)", "detail": "\(error.detail)",
                 ])
             }
-            return (error.response, request.path)
+            return error.response
         }
     }
 }
