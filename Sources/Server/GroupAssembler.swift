@@ -180,7 +180,7 @@ final class GroupAssembler: Sendable {
                 }
             }
             if state.bytes + newBytes > settings.maxBytes {
-                evictRetained(&state, toFit: newBytes)
+                dropRetained(&state) { _, held in held + newBytes > settings.maxBytes }
                 guard state.bytes + newBytes <= settings.maxBytes else {
                     metrics.assemblyRejected(reason: "bytes")
                     throw HTTPError(503, "the assembly buffer holds \(state.bytes) bytes of responses; \(newBytes) more would pass its limit of \(settings.maxBytes) (--assembly-max-bytes, COREWARD_ASSEMBLY_MAX_BYTES); retry shortly",
@@ -242,9 +242,6 @@ final class GroupAssembler: Sendable {
         expire()
     }
 
-    /// Requests parked now.
-    var waitingRequests: Int { state.withLock { $0.waiting } }
-
     /// Scores groups past their deadline and forgets answers past their retention.
     func expire() {
         let finished = state.withLock { state -> [Waiter] in
@@ -254,16 +251,7 @@ final class GroupAssembler: Sendable {
             for (pairID, group) in due {
                 finished += close(pairID, group, state.draining ? .shutdown : .timeout, &state, now: now)
             }
-            while state.retainedHead < state.retainedOrder.count {
-                let (pairID, generation) = state.retainedOrder[state.retainedHead]
-                if let kept = state.retained[pairID], kept.generation == generation {
-                    guard kept.expiry <= now else { break }
-                    state.retained[pairID] = nil
-                    state.bytes -= kept.bytes
-                }
-                state.retainedHead += 1
-            }
-            compactOrder(&state)
+            dropRetained(&state) { kept, _ in kept.expiry <= now }
             publish(state)
             return finished
         }
@@ -327,7 +315,7 @@ final class GroupAssembler: Sendable {
                 let score = scores[v][i]
                 let result = SampleResult(
                     reward: score.reward,
-                    answerFound: pending.answer.map { !$0.allSatisfy(\.isWhitespace) } ?? false,
+                    answerFound: pending.answer.map(AnswerClasses.votes) ?? false,
                     groupComplete: outcome == .complete, assemblyTimeout: outcome != .complete,
                     viewsAgree: score.viewsAgree, labelCorrect: score.labelCorrect)
                 if kept[v].updateValue(result, forKey: pending.response) == nil {
@@ -353,20 +341,17 @@ final class GroupAssembler: Sendable {
         return finished
     }
 
-    /// Drops kept answers, oldest first, until `bytes` more fit (or none is left).
-    private func evictRetained(_ state: inout State, toFit bytes: Int) {
-        while state.bytes + bytes > settings.maxBytes, state.retainedHead < state.retainedOrder.count {
+    /// Forgets kept answers, oldest first, while `stillDropping` says so for the oldest one (given the bytes held).
+    private func dropRetained(_ state: inout State, while stillDropping: (Retained, Int) -> Bool) {
+        while state.retainedHead < state.retainedOrder.count {
             let (pairID, generation) = state.retainedOrder[state.retainedHead]
-            if let kept = state.retained[pairID], kept.generation == generation {
+            if let kept = state.retained[pairID], kept.generation == generation {  // else replaced since: stale
+                guard stillDropping(kept, state.bytes) else { break }
                 state.retained[pairID] = nil
                 state.bytes -= kept.bytes
             }
             state.retainedHead += 1
         }
-        compactOrder(&state)
-    }
-
-    private func compactOrder(_ state: inout State) {
         if state.retainedHead > 1024, state.retainedHead * 2 > state.retainedOrder.count {
             state.retainedOrder.removeFirst(state.retainedHead)
             state.retainedHead = 0

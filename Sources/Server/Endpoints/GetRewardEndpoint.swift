@@ -33,7 +33,7 @@ struct GetRewardEndpoint {
                 let scored = try? scorer.score(GroupAnswers(views: [[answer]], label: label))
                 let reward = scored?.views.first?.rewards.first ?? 0
                 results.append(SampleResult(
-                    reward: reward, answerFound: answer.map { !$0.allSatisfy(\.isWhitespace) } ?? false,
+                    reward: reward, answerFound: answer.map(AnswerClasses.votes) ?? false,
                     groupComplete: true, assemblyTimeout: false, viewsAgree: false, labelCorrect: reward == 1))
             case .coReward(let sample):
                 results.append(nil)
@@ -68,6 +68,8 @@ struct GetRewardEndpoint {
 
         var samples: [Sample] = []
         samples.reserveCapacity(queries.count)
+        // A batch repeats each label n times (one per sample of a prompt): each distinct text is read once.
+        var readLabels: [String: CoRewardLabel?] = [:]
         for (i, queryNode) in queries.enumerated() {
             let query = try queryNode.utf8(at: "/query/\(i)", maxBytes: limits.maxResponseBytes)
             var prompt: UnsafeBufferPointer<UInt8>?
@@ -88,7 +90,12 @@ struct GetRewardEndpoint {
                 guard !Self.isBlank(text) else {
                     throw .badField(labelPointer, "the label is empty: give a ground truth or a Co-Reward label {\"pair_id\", \"view\", \"n\"}")
                 }
-                coReward = try coRewardLabel(text, at: labelPointer)
+                if let known = readLabels[text] {
+                    coReward = known
+                } else {
+                    coReward = try coRewardLabel(text, at: labelPointer)
+                    readLabels[text] = coReward
+                }
                 if coReward == nil { groundTruth = text }
             default:
                 throw .badField(labelPointer, "expected a string (a ground truth or a Co-Reward JSON label) or a Co-Reward label object, got \(label.kind.article)")
