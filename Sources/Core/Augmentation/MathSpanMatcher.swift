@@ -5,7 +5,7 @@
 /// and single letters, which are variables. The paper's rewrites turn `f(x)` into `g(w)`: a span matches
 /// where its letters map one-to-one onto the rewrite's, and that map must agree across all spans
 /// (`x` cannot become `w` in one formula and `t` in the next). Spans with fewer than three tokens
-/// (`$x$`, `$5$`, `$n!$`) are trivial: a rewrite may say them in words, and numbers are checked apart.
+/// (`$x$`, `$5$`, `$2n$`) are trivial: a rewrite may say them in words, and numbers are checked apart.
 public struct MathSpanMatcher: Sendable {
     /// One token of a math span.
     public enum Token: Sendable, Hashable {
