@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "coreward", targets: ["coreward"]),
         // Libraries for the fuzz targets in fuzz/ (a separate package, built with sanitizers).
+        .library(name: "CorewardEquivalence", targets: ["Equivalence"]),
         .library(name: "CorewardCore", targets: ["Core"]),
         .library(name: "CorewardServer", targets: ["Server"]),
     ],
@@ -38,20 +39,26 @@ let package = Package(
             name: "CSimdJSON",
             linkerSettings: [.linkedLibrary("simdjson")]
         ),
-        // Pure logic: extraction, voting, rewards. No I/O; depends on nothing but the BLAS shim.
+        // The math answer engine: lexer, parser, exact arithmetic, evaluator, comparison forms. Depends on nothing.
+        .target(
+            name: "Equivalence"
+        ),
+        // The all-MiniLM-L6-v2 sentence encoder: WordPiece, safetensors, the BERT forward pass on OpenBLAS.
+        // The only Swift target that imports CBLAS.
+        .target(
+            name: "Encoder",
+            dependencies: ["CBLAS"]
+        ),
+        // Pure logic: extraction, voting, rewards, augmentation validation. No I/O, no BLAS.
         .target(
             name: "Core",
-            dependencies: ["CBLAS"],
-            exclude: ["Equivalence/POLICY.md"],
-            // Optimised in debug builds too: the unit tests run the encoder over the paper's 7,500 question
-            // pairs, which takes hours unoptimised and minutes optimised.
-            swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]
+            dependencies: ["Equivalence"]
         ),
         // HTTP, JSON, routing, errors, configuration. No reward logic.
         .target(
             name: "Server",
             dependencies: [
-                "Core", "CMicroHTTPD", "CJansson", "CSimdJSON",
+                "Core", "Equivalence", "Encoder", "CMicroHTTPD", "CJansson", "CSimdJSON",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -60,7 +67,7 @@ let package = Package(
         .executableTarget(
             name: "coreward",
             dependencies: [
-                "Server", "Core",
+                "Server", "Core", "Equivalence", "Encoder",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -68,15 +75,23 @@ let package = Package(
         // The encoder benchmark (bench/encoder.sh): sentences/s and fraction of sgemm peak.
         .executableTarget(
             name: "encoder-bench",
-            dependencies: ["Core"]
+            dependencies: ["Encoder"]
+        ),
+        .testTarget(
+            name: "EquivalenceTests",
+            dependencies: ["Equivalence"]
+        ),
+        .testTarget(
+            name: "EncoderTests",
+            dependencies: ["Encoder"]
         ),
         .testTarget(
             name: "CoreTests",
-            dependencies: ["Core"]
+            dependencies: ["Core", "Equivalence", "Encoder"]
         ),
         .testTarget(
             name: "ServerTests",
-            dependencies: ["Server", "Core"]
+            dependencies: ["Server", "Core", "Equivalence", "Encoder"]
         ),
     ],
     swiftLanguageModes: [.v6],

@@ -11,7 +11,10 @@ let package = Package(
     ],
     targets: [
         .executableTarget(name: "FuzzExtraction", dependencies: [.product(name: "CorewardCore", package: "coreward")]),
-        .executableTarget(name: "FuzzEquivalence", dependencies: [.product(name: "CorewardCore", package: "coreward")]),
+        .executableTarget(name: "FuzzEquivalence", dependencies: [
+            .product(name: "CorewardCore", package: "coreward"),
+            .product(name: "CorewardEquivalence", package: "coreward"),
+        ]),
         .executableTarget(name: "FuzzRequests", dependencies: [
             .product(name: "CorewardServer", package: "coreward"),
             .product(name: "CorewardCore", package: "coreward"),

@@ -1,4 +1,5 @@
 import Core
+import Encoder
 import Dispatch
 import Synchronization
 

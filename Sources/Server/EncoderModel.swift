@@ -1,4 +1,5 @@
 import Core
+import Encoder
 import Crypto
 import Foundation
 import Synchronization
@@ -24,6 +25,9 @@ public final class EncoderModel: Sendable {
         self.workers = max(1, workers)
     }
 
+    /// How the model will use the cores: one batch per worker, each on single-threaded OpenBLAS.
+    public var parallelism: MiniLM.Parallelism { .batches(workers: workers) }
+
     /// The current state.
     public var current: State { state.withLock { $0 } }
 
@@ -37,7 +41,7 @@ public final class EncoderModel: Sendable {
             return
         }
         do {
-            let model = try MiniLM(directory: directory, parallelism: .batches(workers: workers))
+            let model = try MiniLM(directory: directory, parallelism: parallelism)
             let digest = try Self.sha256(of: weights)
             state.withLock { $0 = .ready(model, sha256: digest) }
         } catch {

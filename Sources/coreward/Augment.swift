@@ -1,5 +1,6 @@
 import ArgumentParser
 import Core
+import Encoder
 import Foundation
 import Server
 
@@ -44,7 +45,9 @@ struct Augment: ParsableCommand {
         if backend == .llm && !augmenter.hasLLM { throw ValidationError("--backend llm needs --llm-url (or COREWARD_LLM_URL)") }
         let environment = ProcessInfo.processInfo.environment
         let directory = modelDir ?? environment["COREWARD_MODEL_DIR"] ?? "models/all-MiniLM-L6-v2"
-        let model = try MiniLM(directory: directory)
+        let parallelism = MiniLM.Parallelism.batches(workers: ProcessInfo.processInfo.activeProcessorCount)
+        BLAS.setThreadCount(parallelism.blasThreads)
+        let model = try MiniLM(directory: directory, parallelism: parallelism)
         let rejectedPath = rejected ?? Augment.rejectedPath(for: output)
 
         guard let inputText = try? String(contentsOfFile: input, encoding: .utf8) else {

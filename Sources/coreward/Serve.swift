@@ -1,5 +1,6 @@
 import ArgumentParser
 import Dispatch
+import Encoder
 import Foundation
 import Logging
 import Server
@@ -117,7 +118,10 @@ struct Serve: ParsableCommand {
         if let boundMetricsPort { started["metrics_address"] = "\(configuration.host):\(boundMetricsPort)" }
         logger.notice("coreward listening", metadata: started)
 
-        // The encoder loads off the request threads; /readyz answers 503 until it is ready.
+        // The encoder runs one batch per worker thread, each with single-threaded OpenBLAS (a process-wide
+        // setting, so the program makes it, not the encoder). It loads off the request threads; /readyz
+        // answers 503 until it is ready.
+        BLAS.setThreadCount(service.encoder.parallelism.blasThreads)
         let loader = Thread {
             service.encoder.load()
             switch service.encoder.current {

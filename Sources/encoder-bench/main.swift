@@ -3,7 +3,7 @@
 //
 // Usage: encoder-bench [--model DIR] [--data train_pairs.jsonl] [--count N] [--batches 1,32,128]
 //                      [--parallelism batches:2|blas:2] [--repeats R] [--texts-out FILE] [--json FILE]
-import Core
+import Encoder
 import Foundation
 
 struct Options {
@@ -11,7 +11,7 @@ struct Options {
     var data: String?
     var count = 256
     var batches = [1, 32, 128]
-    var parallelism = MiniLM.Parallelism.default
+    var parallelism = MiniLM.Parallelism.batches(workers: ProcessInfo.processInfo.activeProcessorCount)
     var repeats = 3
     var minTokens = 60
     var maxTokens = 120
@@ -116,6 +116,7 @@ let options = parseOptions()
 let cores = ProcessInfo.processInfo.activeProcessorCount
 let model: MiniLM
 do {
+    BLAS.setThreadCount(options.parallelism.blasThreads)
     model = try MiniLM(directory: options.model, parallelism: options.parallelism)
 } catch {
     fail("\(error)")

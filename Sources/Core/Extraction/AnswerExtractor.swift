@@ -1,29 +1,18 @@
-/// Finds the final answer of a rollout: the content of its last `\boxed{...}` (in `lenient` mode, with
-/// the fallbacks `The (final) answer is X`, `Answer: X`, `#### X` when there is no box).
-///
-/// Follows the Co-Reward reference (`last_boxed_only_string` + `remove_boxed` from verl's math utils):
-/// the last `\boxed` wins; `\fbox` is looked at only when there is no `\boxed`; braces are counted
-/// raw (`\{` counts too), and an unbalanced last box is no answer. Differences, on purpose: the
-/// reference lets any `\boxed ` (with a space) anywhere win over a later `\boxed{}` and returns nothing
-/// for `\fbox{}`; here the last box by position wins and `\fbox{}` yields its content.
+import Equivalence
+
+/// Finds the final answer of a rollout: the content of its last `\boxed{...}` (`LastBox`, the Co-Reward
+/// reference's rule), in `lenient` mode with the fallbacks `The (final) answer is X`, `Answer: X`, `#### X`
+/// when there is no box.
 public enum AnswerExtractor {
-    private static let boxed: [UInt8] = Array("\\boxed".utf8)
-    private static let fbox: [UInt8] = Array("\\fbox".utf8)
-    private static let openBrace = UInt8(ascii: "{")
-    private static let closeBrace = UInt8(ascii: "}")
-    private static let dollar = UInt8(ascii: "$")
     private static let newline = UInt8(ascii: "\n")
 
     /// The answer of a response given as UTF-8 bytes, or nil when it has none.
     public static func extract(_ text: UnsafeBufferPointer<UInt8>, mode: ExtractionMode = .strict) -> ExtractedAnswer? {
-        if let found = lastBox(in: text, marker: boxed, allowSpaceForm: true, method: .boxed) {
-            return found
+        if let box = LastBox.find(in: text) {
+            return ExtractedAnswer(answer: string(text, box.content), method: ExtractionMethod(box.kind),
+                                   byteRange: box.whole)
         }
-        let hasBoxed = lastIndex(of: boxed, in: text, before: text.count) != nil
         // With a `\boxed` but no usable one the reference gives no answer, and so does strict mode.
-        if !hasBoxed, let found = lastBox(in: text, marker: fbox, allowSpaceForm: false, method: .fbox) {
-            return found
-        }
         guard mode == .lenient else { return nil }
         return answerPhrase(in: text) ?? labelled(in: text) ?? gsm8kAnswer(in: text)
     }
@@ -32,38 +21,6 @@ public enum AnswerExtractor {
     public static func extract(_ text: String, mode: ExtractionMode = .strict) -> ExtractedAnswer? {
         var copy = text
         return copy.withUTF8 { extract($0, mode: mode) }
-    }
-
-    /// The last usable occurrence of `marker`. An occurrence followed by neither `{` nor white space
-    /// (say `\boxedsymbol`) is not a box and the search goes on before it; an unbalanced `{` ends the search.
-    private static func lastBox(in text: UnsafeBufferPointer<UInt8>, marker: [UInt8], allowSpaceForm: Bool,
-                                method: ExtractionMethod) -> ExtractedAnswer? {
-        var limit = text.count
-        while let start = lastIndex(of: marker, in: text, before: limit) {
-            let after = start + marker.count
-            if after < text.count, text[after] == openBrace {
-                guard let close = matchingBrace(in: text, open: after) else { return nil }
-                return ExtractedAnswer(answer: string(text, after + 1 ..< close), method: method,
-                                       byteRange: start ..< close + 1)
-            }
-            if allowSpaceForm, after < text.count, isBlank(text[after]) {
-                var from = after
-                while from < text.count, isBlank(text[from]) { from += 1 }
-                if from < text.count, text[from] == openBrace {  // `\boxed {5}` is a braced box
-                    guard let close = matchingBrace(in: text, open: from) else { return nil }
-                    return ExtractedAnswer(answer: string(text, from + 1 ..< close), method: method,
-                                           byteRange: start ..< close + 1)
-                }
-                var to = from
-                while to < text.count, text[to] != dollar, text[to] != newline { to += 1 }
-                var trimmed = to
-                while trimmed > from, isSpace(text[trimmed - 1]) { trimmed -= 1 }
-                return ExtractedAnswer(answer: string(text, from ..< trimmed), method: .boxedSpace,
-                                       byteRange: start ..< trimmed)
-            }
-            limit = start
-        }
-        return nil
     }
 
     private static let answerIs: [UInt8] = Array("answer is".utf8)
@@ -156,23 +113,6 @@ public enum AnswerExtractor {
         (byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z")
     }
 
-    /// Index of the `}` closing the `{` at `open`, counting every brace byte.
-    private static func matchingBrace(in text: UnsafeBufferPointer<UInt8>, open: Int) -> Int? {
-        var depth = 0
-        var i = open
-        while i < text.count {
-            let byte = text[i]
-            if byte == openBrace {
-                depth += 1
-            } else if byte == closeBrace {
-                depth -= 1
-                if depth == 0 { return i }
-            }
-            i += 1
-        }
-        return nil
-    }
-
     /// Start of the last occurrence of `needle` that ends at or before `before`. With `caseInsensitive`,
     /// ASCII letters match either case (the needle must be lower case).
     private static func lastIndex(of needle: [UInt8], in text: UnsafeBufferPointer<UInt8>, before: Int,
@@ -203,5 +143,15 @@ public enum AnswerExtractor {
 
     private static func string(_ text: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> String {
         String(decoding: UnsafeBufferPointer(rebasing: text[range]), as: UTF8.self)
+    }
+}
+
+extension ExtractionMethod {
+    init(_ kind: LastBox.Kind) {
+        switch kind {
+        case .boxed: self = .boxed
+        case .boxedSpace: self = .boxedSpace
+        case .fbox: self = .fbox
+        }
     }
 }

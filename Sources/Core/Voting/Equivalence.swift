@@ -1,3 +1,5 @@
+import Equivalence
+
 /// How two extracted answers are compared.
 public enum Equivalence: String, Sendable, CaseIterable {
     /// Same mathematical object (`\frac12`, `0.5`, `1/2`; `x=3` and `3`; sets unordered; ...): MathEquivalence.

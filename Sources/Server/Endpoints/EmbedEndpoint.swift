@@ -1,4 +1,5 @@
 import Core
+import Encoder
 
 /// `POST /v1/embed` and `POST /v1/similarity`: the in-process all-MiniLM-L6-v2 encoder.
 struct EmbedEndpoint {

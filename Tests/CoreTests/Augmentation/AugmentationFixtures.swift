@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Core
+import Encoder
 
 /// The shared MATH data and the encoder for the augmentation tests.
 enum AugmentationFixtures {
@@ -62,7 +63,10 @@ enum AugmentationFixtures {
     /// The encoder, or nil with a recorded issue.
     static let model: MiniLM? = {
         do {
-            return try MiniLM(directory: modelDirectory)
+            // One batch per core, each on single-threaded OpenBLAS (as the server runs it).
+            let parallelism = MiniLM.Parallelism.batches(workers: ProcessInfo.processInfo.activeProcessorCount)
+            BLAS.setThreadCount(parallelism.blasThreads)
+            return try MiniLM(directory: modelDirectory, parallelism: parallelism)
         } catch {
             Issue.record("cannot load the model from \(modelDirectory) (set COREWARD_MODEL_DIR): \(error)")
             return nil

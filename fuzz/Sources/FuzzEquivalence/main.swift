@@ -1,4 +1,5 @@
 import Core
+import Equivalence
 
 /// Math equivalence on two untrusted answers (split at the first 0x1F byte): never crashes, is reflexive
 /// and symmetric, and classifying agrees with pairwise comparison of two answers.

@@ -1,7 +1,7 @@
 import Foundation
-@testable import Core
+@testable import Equivalence
 
-/// Loads the labelled equivalence corpus and applies POLICY.md's per-class decisions.
+/// Loads the labelled equivalence corpus and applies docs/equivalence-policy.md's per-class decisions.
 enum CorpusData {
     /// One labelled pair, already extracted and with the expectation our policy assigns.
     struct Row: Sendable {
@@ -14,12 +14,12 @@ enum CorpusData {
         let doubt: Bool
     }
 
-    /// The shared data folder: $COREWARD_SHARED/data/..., else relative to this file (../../../../shared).
+    /// The shared data folder: $COREWARD_SHARED/data/..., else relative to this file (../../../shared).
     static func sharedDirectory(_ file: String = #filePath) -> URL {
         if let env = ProcessInfo.processInfo.environment["COREWARD_SHARED"], !env.isEmpty {
             return URL(fileURLWithPath: env)
         }
-        return URL(fileURLWithPath: file).deletingLastPathComponent().appendingPathComponent("../../../../shared").standardizedFileURL
+        return URL(fileURLWithPath: file).deletingLastPathComponent().appendingPathComponent("../../../shared").standardizedFileURL
     }
 
     static var equivalenceDirectory: URL { sharedDirectory().appendingPathComponent("data/equivalence") }
@@ -34,20 +34,20 @@ enum CorpusData {
 
     /// How response sides are reduced to answers.
     enum Extraction: Sendable {
-        /// What coreward does (AnswerExtractor, strict): the content of the last `\boxed{}`, else the side as is.
+        /// What coreward does (`LastBox`, as strict extraction): the content of the last `\boxed{}`, else the side as is.
         case lastBoxed
-        /// The trailing run of boxes joined as a list (POLICY.md), else the side as is.
+        /// The trailing run of boxes joined as a list (docs/equivalence-policy.md), else the side as is.
         case lastBoxedRun
     }
 
     static func extract(_ side: String, _ mode: Extraction) -> String {
         switch mode {
-        case .lastBoxed: return AnswerExtractor.extract(side)?.answer ?? side
+        case .lastBoxed: return LastBox.content(of: side) ?? side
         case .lastBoxedRun: return BoxedExtraction.lastBoxedRun(in: side) ?? side
         }
     }
 
-    /// Our expectation for a row (see POLICY.md for each label_policy class).
+    /// Our expectation for a row (see docs/equivalence-policy.md for each label_policy class).
     static func expectation(label: Bool, policy: String, params: [String: Any], status: String?, escapeWarning: Bool) -> Bool {
         if policy.contains("numeric rounding") { return false }
         if policy.contains("comma list treated as ORDERED") { return true }

@@ -1,5 +1,5 @@
 import Testing
-@testable import Core
+@testable import Equivalence
 
 /// Radicals, pi, e, logarithms, trigonometric values, factorials and binomials.
 struct ConstantTests {

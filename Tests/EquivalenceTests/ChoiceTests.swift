@@ -1,5 +1,5 @@
 import Testing
-@testable import Core
+@testable import Equivalence
 
 /// Multiple-choice letters.
 struct ChoiceTests {

@@ -1,5 +1,5 @@
 import Testing
-@testable import Core
+@testable import Equivalence
 
 /// Plain-text maths and symbolic expressions that are identical as functions.
 struct SymbolicTests {

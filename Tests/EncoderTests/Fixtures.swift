@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import Core
+@testable import Encoder
 
 /// Where the tests find the model and the shared fixtures, and the parsed reference file.
 enum Fixtures {
@@ -81,10 +81,13 @@ enum Fixtures {
         return (texts, pairs)
     }()
 
-    /// The encoder shared by all tests (default parallelism), or nil with a recorded issue.
+    /// The encoder shared by all tests (one batch per core), or nil with a recorded issue.
     static let model: MiniLM? = {
         do {
-            return try MiniLM(directory: modelDirectory)
+            // One batch per core, each on single-threaded OpenBLAS (as the server runs it).
+            let parallelism = MiniLM.Parallelism.batches(workers: ProcessInfo.processInfo.activeProcessorCount)
+            BLAS.setThreadCount(parallelism.blasThreads)
+            return try MiniLM(directory: modelDirectory, parallelism: parallelism)
         } catch {
             Issue.record("cannot load the model from \(modelDirectory) (run scripts/fetch-model.sh or set COREWARD_MODEL_DIR): \(error)")
             return nil

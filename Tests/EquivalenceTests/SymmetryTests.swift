@@ -1,5 +1,5 @@
 import Testing
-@testable import Core
+@testable import Equivalence
 
 /// equivalent(a, b) == equivalent(b, a) on every corpus pair and on generated pairs.
 struct SymmetryTests {

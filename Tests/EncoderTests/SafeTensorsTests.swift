@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import Core
+@testable import Encoder
 
 struct SafeTensorsTests {
     /// A safetensors file from a header (JSON text, space-padded to a multiple of 8 bytes as
@@ -123,7 +123,7 @@ struct SafeTensorsTests {
         try FileManager.default.copyItem(
             atPath: Fixtures.modelDirectory + "/vocab.txt", toPath: folder.appendingPathComponent("vocab.txt").path)
         #expect {
-            try MiniLM(directory: folder.path)
+            try MiniLM(directory: folder.path, parallelism: .batches(workers: 1))
         } throws: { error in
             let message = "\(error)"
             return message.contains("invalid tensor 'encoder.layer.") && message.contains("run past the end")
@@ -140,7 +140,7 @@ struct SafeTensorsTests {
         try FileManager.default.copyItem(
             atPath: Fixtures.modelDirectory + "/vocab.txt", toPath: folder.appendingPathComponent("vocab.txt").path)
         #expect {
-            try MiniLM(directory: folder.path)
+            try MiniLM(directory: folder.path, parallelism: .batches(workers: 1))
         } throws: { error in
             "\(error)".contains("invalid tensor 'embeddings.word_embeddings.weight'") && "\(error)".contains("dtype is F16")
         }

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import Core
+@testable import Encoder
 
 struct MiniLMTests {
     static let tolerance = 1e-5
@@ -99,7 +99,7 @@ struct MiniLMTests {
 
     @Test func missingDirectoryNamesTheFile() {
         #expect {
-            try MiniLM(directory: "/nonexistent/model")
+            try MiniLM(directory: "/nonexistent/model", parallelism: .batches(workers: 1))
         } throws: { error in
             "\(error)".contains("/nonexistent/model/model.safetensors")
         }

@@ -6,7 +6,7 @@ import Testing
 struct MathVoteTests {
     /// Problems whose vote winner is equivalent to the ground truth, judged by the vote's own equivalence.
     private func voteAccuracy(file: String, equivalence: Equivalence, extraction: ExtractionMode) throws -> (Int, Int) {
-        let problems = try CorpusData.jsonLines(CorpusData.rolloutsDirectory.appendingPathComponent(file))
+        let problems = AugmentationFixtures.jsonLines("data/rollouts/" + file)
         var correct = 0
         for problem in problems {
             guard let gold = problem["answer"] as? String, let responses = problem["responses"] as? [String] else {

@@ -1,5 +1,5 @@
 import Testing
-@testable import Core
+@testable import Encoder
 
 struct WordPieceTokenizerTests {
     @Test("token ids equal the reference", arguments: Fixtures.textCases)

@@ -1,5 +1,5 @@
 import Testing
-@testable import Core
+@testable import Equivalence
 
 /// Tuples (ordered), sets and root lists (unordered), ± expansions, intervals and unions.
 struct CollectionTests {

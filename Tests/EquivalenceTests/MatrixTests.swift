@@ -1,5 +1,5 @@
 import Testing
-@testable import Core
+@testable import Equivalence
 
 /// Matrices in pmatrix / bmatrix / array form.
 struct MatrixTests {

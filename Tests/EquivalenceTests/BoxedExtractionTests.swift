@@ -1,5 +1,5 @@
 import Testing
-@testable import Core
+@testable import Equivalence
 
 /// Last-box extraction (DESIGN.md) and the trailing-run variant used by the corpus test.
 struct BoxedExtractionTests {

@@ -1,5 +1,5 @@
 import Testing
-@testable import Core
+@testable import Equivalence
 
 /// Hostile answers: return quickly, never crash, and equal only to themselves.
 struct PathologicalTests {

@@ -1,9 +1,9 @@
 import Testing
-@testable import Core
+@testable import Equivalence
 
-/// Accuracy of `math` equivalence on the labelled corpus (policy-adjusted, see POLICY.md).
+/// Accuracy of `math` equivalence on the labelled corpus (policy-adjusted, see docs/equivalence-policy.md).
 struct CorpusTests {
-    /// Per-file floors with last-box extraction, all rows but label_doubt (what each file reached is in POLICY.md).
+    /// Per-file floors with last-box extraction, all rows but label_doubt (what each file reached is in docs/equivalence-policy.md).
     static let floors: [String: Double] = [
         "hendrycks_math.jsonl": 0.99,   // 16/16
         "issues_reported.jsonl": 0.99,  // 18/18

@@ -1,5 +1,5 @@
 import Testing
-@testable import Core
+@testable import Equivalence
 
 /// Units, degrees, \text{} noise, "x =" prefixes and LaTeX presentation commands.
 struct NoiseTests {

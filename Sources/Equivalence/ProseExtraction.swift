@@ -47,7 +47,7 @@ enum ProseExtraction {
 
     /// A best-effort final answer found in prose, or nil.
     static func candidate(_ text: String) -> String? {
-        if let boxed = AnswerExtractor.extract(text)?.answer { return boxed }
+        if let boxed = LastBox.content(of: text) { return boxed }
         var b = Array(text.utf8)
         if b.count > 20_000 { b = Array(b.suffix(20_000)) }
         let lb = lower(b)

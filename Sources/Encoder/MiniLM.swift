@@ -15,9 +15,14 @@ public final class MiniLM: Sendable {
         /// OpenBLAS threads.
         case blas(threads: Int)
 
-        /// One batch per core.
-        public static var `default`: Parallelism {
-            .batches(workers: ProcessInfo.processInfo.activeProcessorCount)
+        /// OpenBLAS's thread count this mode is made for (1 for `.batches`, `threads` for `.blas`). OpenBLAS's
+        /// count is process-wide, so the encoder does not set it: the program does, once, with
+        /// `BLAS.setThreadCount(parallelism.blasThreads)`.
+        public var blasThreads: Int {
+            switch self {
+            case .batches: return 1
+            case .blas(let threads): return max(1, threads)
+            }
         }
     }
 
@@ -39,13 +44,8 @@ public final class MiniLM: Sendable {
     private let workers: Int
 
     /// Loads model.safetensors and vocab.txt from a folder; throws EncoderError with a clear
-    /// message (naming the file/tensor) if missing or invalid.
-    public convenience init(directory: String) throws {
-        try self.init(directory: directory, parallelism: .default)
-    }
-
-    /// As `init(directory:)` with an explicit threading mode. Sets OpenBLAS's process-wide
-    /// thread count (1 for `.batches`, `threads` for `.blas`).
+    /// message (naming the file/tensor) if missing or invalid. Touches no process-wide state: the caller
+    /// chooses the threading mode and sets OpenBLAS's thread count to `parallelism.blasThreads`.
     public init(directory: String, parallelism: Parallelism) throws {
         let config = MiniLMConfig.allMiniLML6v2
         let folder = URL(fileURLWithPath: directory)
@@ -57,12 +57,8 @@ public final class MiniLM: Sendable {
         self.dimension = config.hidden
         self.parallelism = parallelism
         switch parallelism {
-        case .batches(let count):
-            workers = max(1, count)
-            BLAS.setThreadCount(1)
-        case .blas(let threads):
-            workers = 1
-            BLAS.setThreadCount(threads)
+        case .batches(let count): workers = max(1, count)
+        case .blas: workers = 1
         }
         pool = ScratchPool(size: workers, config: config)
     }

@@ -1,5 +1,5 @@
 import Testing
-@testable import Core
+@testable import Equivalence
 
 /// Decimals, thousands separators, scientific notation, percent and currency noise.
 struct NumberFormatTests {

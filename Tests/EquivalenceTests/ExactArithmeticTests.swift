@@ -1,5 +1,5 @@
 import Testing
-@testable import Core
+@testable import Equivalence
 
 /// BigInt and Rational: exact arithmetic that the comparisons rely on.
 struct ExactArithmeticTests {

@@ -1,5 +1,5 @@
 import Testing
-@testable import Core
+@testable import Equivalence
 
 /// canonicalKey: equal keys only for equivalent answers; exact values share keys across notations.
 struct CanonicalKeyTests {

@@ -1,5 +1,5 @@
 import Testing
-@testable import Core
+@testable import Equivalence
 
 /// Fractions in LaTeX and plain text, decimals, mixed numbers.
 struct FractionTests {
