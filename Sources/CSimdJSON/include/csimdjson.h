@@ -40,7 +40,7 @@ typedef struct {
 /// A parsed document: owns the parser, the unescaped strings and the node array.
 typedef struct crjson_document crjson_document;
 
-/// Parse outcome codes; messages come from crjson_error_message.
+/// Parse outcome codes; the human-readable message is written into crjson_parse's `message` buffer.
 typedef enum {
     CRJSON_OK = 0,
     CRJSON_ERR_SYNTAX = 1,

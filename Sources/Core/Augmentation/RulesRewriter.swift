@@ -1,10 +1,13 @@
 /// The `rules` backend: rephrases a question by fixed rules, deterministically for a seed.
 ///
-/// It rewords instructions ("Find" as "Determine", "What is" as "Can you find", ...), moves a leading
+/// It rewords sentence-initial instructions from `instructions` ("Find" as "Determine", "What is" as
+/// "What would be", ...), swaps the few words of `synonyms` ("largest" and "greatest", ...), moves a leading
 /// condition behind the question ("If A, what is B?" as "What is B if A?") where the sentence has that
 /// one shape, and renames people and everyday objects, consistently across the question (every "Tom"
-/// becomes the same "Ben", his "apples" the same "pears"). It edits prose only: math spans (`$...$`,
-/// `\[...\]`, `\(...\)`, environments), diagrams and every number, in digits or in words, stay as they are.
+/// becomes the same "Ben", his "apples" the same "pears"). When that changes too little, it adds one of
+/// `frames` in front and, if still too little, one of `closers` at the end. It edits prose only: math spans
+/// (`$...$`, `\[...\]`, `\(...\)`, environments), diagrams and every number, in digits or in words, stay as
+/// they are.
 public struct RulesRewriter: Sendable {
     /// Creates a rewriter.
     public init() {}

@@ -31,7 +31,6 @@ public struct RewardScorer: Sendable {
         var pseudoLabelClasses: [Int?] = []
         for v in group.views.indices {
             let own = viewStart[v] ..< viewStart[v + 1]
-            let ownMajority = ownVotes[v].labelIndex.flatMap { flat[$0] } ?? ""
             let rewards: [Double]
             let pseudoLabel: String
             var votes: VoteCounts?
@@ -65,7 +64,7 @@ public struct RewardScorer: Sendable {
             }
             views.append(ScoredView(pseudoLabel: pseudoLabel, rewards: rewards,
                                     advantages: options.advantage?.advantages(rewards),
-                                    votes: votes, ownMajority: ownMajority))
+                                    votes: votes))
         }
 
         let majorities = ownVotes.map(\.winner)

@@ -37,8 +37,6 @@ public struct ScoredView: Sendable, Equatable {
     public let advantages: [Double]?
     /// The vote that elected the pseudo-label (nil in `ground_truth` mode, where nothing is voted).
     public let votes: VoteCounts?
-    /// The view's own majority answer ("" when none), used for `views_agree`.
-    public let ownMajority: String
 }
 
 /// One question's scores.

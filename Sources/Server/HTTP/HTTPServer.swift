@@ -45,6 +45,10 @@ public final class HTTPServer: Sendable {
         self.handler = handler
     }
 
+    /// The daemon holds an unretained pointer to this object (its callbacks' context): stop it, and so
+    /// its worker threads, before the object goes away.
+    deinit { stop() }
+
     /// Starts listening; returns the bound port (useful with port 0).
     public func start() throws(StartError) -> Int {
         var hints = addrinfo()
@@ -60,6 +64,7 @@ public final class HTTPServer: Sendable {
         let started = coreward_mhd_start(
             ipv6, address, UInt32(max(1, options.threads)), UInt32(max(1, options.connectionLimit)),
             UInt32(max(0, options.connectionTimeoutSeconds)), 256 * 1024,
+            // Unretained: `deinit` stops the daemon, so its callbacks never see a freed server.
             accessHandler, Unmanaged.passUnretained(self).toOpaque(),
             requestCompleted, Unmanaged.passUnretained(self).toOpaque())
         guard let started else {
