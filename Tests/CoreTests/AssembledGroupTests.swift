@@ -58,4 +58,13 @@ struct AssembledGroupTests {
         #expect(lonely[0].map(\.reward) == [0, 0])
         #expect(lonely[0].allSatisfy { $0.labelCorrect == false && !$0.viewsAgree })
     }
+
+    /// Every shape the assembler can hand over is scored without an error: no views, empty views, one view
+    /// holding samples (all rewards 0), and two or more (the scorer's own rule).
+    @Test(arguments: [[[String]](), [[], []], [["\\boxed{1}"], []], [[], ["\\boxed{1}"], []], [["\\boxed{1}"], ["\\boxed{2}"]],
+                      [["\\boxed{1}"], [], ["\\boxed{1}"]]])
+    func scoresEveryShapeWithoutAnError(views: [[String]]) throws {
+        let scores = try AssembledGroup(views: views.map { $0.map(sample) }, label: "1").score(equivalence: .math)
+        #expect(scores.map(\.count) == views.map(\.count))
+    }
 }
