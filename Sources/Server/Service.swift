@@ -10,7 +10,7 @@ public final class Service: Sendable {
     public let encoder: EncoderModel
     /// The question rephraser behind `/v1/augment`.
     public let augmenter: Augmenter
-    /// Where `/get_reward`'s per-sample requests wait for their groups.
+    /// Where `/get_reward`'s per-sample requests wait for their groups; ticked by an `AssemblyTimer`.
     let assembler: GroupAssembler
     private let apiKey: APIKey?
     private let draining = Atomic<Bool>(false)
@@ -22,6 +22,7 @@ public final class Service: Sendable {
         self.encoder = EncoderModel(directory: configuration.modelDirectory, workers: configuration.encoderWorkers)
         self.augmenter = Augmenter(settings: configuration.augmentation)
         self.assembler = GroupAssembler(settings: configuration.assembly, metrics: metrics)
+        AssemblyTimer.start(driving: assembler)
     }
 
     /// True once a shutdown has begun: `/readyz` then answers 503.

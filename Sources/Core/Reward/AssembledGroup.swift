@@ -34,7 +34,9 @@ public struct AssembledGroup: Sendable {
 
     /// Scores every sample, by view, in the order given. The definition is DESIGN's Co-Reward over the views
     /// that hold samples; a view whose other views hold none has an empty pseudo-label, so reward 0.
-    public func score(equivalence: Equivalence, reward: RewardKind = .binary) -> [[SampleScore]] {
+    /// Throws what `RewardScorer` throws; it is given only views that hold samples, two or more, which it
+    /// accepts, so an error here is a broken invariant that the caller reports.
+    public func score(equivalence: Equivalence, reward: RewardKind = .binary) throws(CoreError) -> [[SampleScore]] {
         let orders = views.map { samples in
             samples.indices.sorted { samples[$0].response.lexicographicallyPrecedes(samples[$1].response) }
         }
@@ -46,7 +48,7 @@ public struct AssembledGroup: Sendable {
         guard present.count >= 2 else { return scores }
         let group = GroupAnswers(views: present.map { v in orders[v].map { views[v][$0].answer } }, label: label)
         let scorer = RewardScorer(options: RewardOptions(mode: .coReward, reward: reward, equivalence: equivalence))
-        guard let scored = try? scorer.score(group) else { return scores }
+        let scored = try scorer.score(group)
         for (position, v) in present.enumerated() {
             let view = scored.views[position]
             let correct = scored.labelCorrect?[position]

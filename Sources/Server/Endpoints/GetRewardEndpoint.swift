@@ -30,8 +30,7 @@ struct GetRewardEndpoint {
             switch sample {
             case .groundTruth(let answer, let label):
                 if i % 64 == 0 { try context.checkDeadline() }
-                let scored = try? scorer.score(GroupAnswers(views: [[answer]], label: label))
-                let reward = scored?.views.first?.rewards.first ?? 0
+                let reward = try groundTruthReward(answer, label, scorer: scorer, at: "/labels/\(i)")
                 results.append(SampleResult(
                     reward: reward, answerFound: answer.map(AnswerClasses.votes) ?? false,
                     groupComplete: true, assemblyTimeout: false, viewsAgree: false, labelCorrect: reward == 1))
@@ -44,7 +43,26 @@ struct GetRewardEndpoint {
         if waiting.isEmpty {
             return Self.render(results.compactMap { $0 })
         }
-        return try assembler.submit(waiting, results: results, suspend: request.suspend, render: Self.render)
+        let park = request.suspend.map { suspend in
+            { () -> any ParkedRequest in ParkedHTTPRequest(responder: suspend(), render: Self.render) }
+        }
+        switch try assembler.submit(waiting, results: results, park: park) {
+        case .answered(let results): return Self.render(results)
+        case .parked: return .deferred
+        }
+    }
+
+    /// A ground-truth sample's reward: 1 when its answer is equivalent to the label. The scorer refuses only a
+    /// group without views or a view without rollouts, or a missing label, none of which this group has; were it
+    /// ever to refuse, the request fails with a 500 naming the sample, never a silent reward of 0.
+    private func groundTruthReward(_ answer: String?, _ label: String, scorer: RewardScorer,
+                                   at pointer: String) throws(HTTPError) -> Double {
+        do {
+            let scored = try scorer.score(GroupAnswers(views: [[answer]], label: label))
+            return scored.views.first?.rewards.first ?? 0
+        } catch {
+            throw HTTPError(500, "scoring the ground-truth sample at \(pointer) failed: \(error.detail)")
+        }
     }
 
     /// Reads and checks the request; extracts each sample's answer from the part of its query after its prompt.
