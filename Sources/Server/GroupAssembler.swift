@@ -175,7 +175,7 @@ final class GroupAssembler: Sendable {
                 }
                 guard state.waiting < settings.maxWaiting else {
                     metrics.assemblyRejected(reason: "waiting")
-                    throw HTTPError(503, "\(state.waiting) requests are already waiting for their groups, the limit (--assembly-max-waiting, COREWARD_ASSEMBLY_MAX_WAITING); retry shortly",
+                    throw HTTPError(503, "\(state.waiting) requests are already waiting for their groups, the limit (\(Setting.assemblyMaxWaiting.names)); retry shortly",
                                     headers: [("Retry-After", "1")])
                 }
             }
@@ -183,7 +183,7 @@ final class GroupAssembler: Sendable {
                 dropRetained(&state) { _, held in held + newBytes > settings.maxBytes }
                 guard state.bytes + newBytes <= settings.maxBytes else {
                     metrics.assemblyRejected(reason: "bytes")
-                    throw HTTPError(503, "the assembly buffer holds \(state.bytes) bytes of responses; \(newBytes) more would pass its limit of \(settings.maxBytes) (--assembly-max-bytes, COREWARD_ASSEMBLY_MAX_BYTES); retry shortly",
+                    throw HTTPError(503, "the assembly buffer holds \(state.bytes) bytes of responses; \(newBytes) more would pass its limit of \(settings.maxBytes) (\(Setting.assemblyMaxBytes.names)); retry shortly",
                                     headers: [("Retry-After", "1")])
                 }
             }
