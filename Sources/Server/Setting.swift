@@ -1,5 +1,3 @@
-import Logging
-
 /// One setting of `coreward serve`: its flag and variable, the values it takes, its default, unit and help, and
 /// its `/v1/info` key. `Setting.all` is the table; the command line, the environment parsing, `/v1/info`'s
 /// limits, the limit names in errors and docs/configuration.md are derived from it.
