@@ -1,4 +1,5 @@
-/// Everything `coreward serve` can be told, with the defaults it uses. Read once, at the edge.
+/// Everything `coreward serve` can be told, with the defaults it uses. Read once, at the edge; `Setting.all`
+/// names each field's flag, variable and allowed values.
 public struct ServerConfiguration: Sendable, Equatable {
     /// Address to listen on.
     public var host = "127.0.0.1"
@@ -47,31 +48,9 @@ public struct ServerConfiguration: Sendable, Equatable {
 
     public init() {}
 
-    /// The limits as reported by `/v1/info`.
+    /// The limits as reported by `/v1/info`: the settings with an info key, in the table's order.
     var limits: [(String, JSON)] {
-        let integers: [(String, Int)] = [
-            ("max_body_bytes", maxBodyBytes),
-            ("max_groups", maxGroups),
-            ("max_views", maxViews),
-            ("max_rollouts", maxRollouts),
-            ("max_response_bytes", maxResponseBytes),
-            ("max_pairs", maxPairs),
-            ("max_texts", maxTexts),
-            ("max_text_bytes", maxTextBytes),
-            ("max_json_depth", maxJSONDepth),
-            ("max_connections", maxConnections),
-            ("connection_timeout_seconds", connectionTimeoutSeconds),
-            ("drain_timeout_seconds", drainTimeoutSeconds),
-            ("threads", threads),
-            ("encoder_workers", encoderWorkers),
-            ("assembly_retention_seconds", assembly.retentionSeconds),
-            ("assembly_max_waiting", assembly.maxWaiting),
-            ("assembly_max_bytes", assembly.maxBytes),
-        ]
-        return integers.map { ($0.0, JSON.int($0.1)) } + [
-            ("request_timeout_seconds", .double(requestTimeoutSeconds)),
-            ("assembly_timeout_seconds", .double(assembly.timeoutSeconds)),
-        ]
+        Setting.all.compactMap { setting in setting.infoKey.map { ($0, setting.value(in: self)) } }
     }
 
     /// Listener options for the HTTP layer.

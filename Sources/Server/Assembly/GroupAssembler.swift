@@ -153,7 +153,7 @@ final class GroupAssembler: Sendable {
         }
         guard buffer.waiting < settings.maxWaiting else {
             metrics.assemblyRejected(reason: Rejection.waiting.metricLabel)
-            throw HTTPError(503, "\(buffer.waiting) requests are already waiting for their groups, the limit (--assembly-max-waiting, COREWARD_ASSEMBLY_MAX_WAITING); retry shortly",
+            throw HTTPError(503, "\(buffer.waiting) requests are already waiting for their groups, the limit (\(Setting.assemblyMaxWaiting.names)); retry shortly",
                             headers: [("Retry-After", "1")])
         }
     }
@@ -165,7 +165,7 @@ final class GroupAssembler: Sendable {
         buffer.dropRetained { _, held in held + newBytes > settings.maxBytes }
         guard buffer.bytes + newBytes <= settings.maxBytes else {
             metrics.assemblyRejected(reason: Rejection.bytes.metricLabel)
-            throw HTTPError(503, "the assembly buffer holds \(buffer.bytes) bytes of responses; \(newBytes) more would pass its limit of \(settings.maxBytes) (--assembly-max-bytes, COREWARD_ASSEMBLY_MAX_BYTES); retry shortly",
+            throw HTTPError(503, "the assembly buffer holds \(buffer.bytes) bytes of responses; \(newBytes) more would pass its limit of \(settings.maxBytes) (\(Setting.assemblyMaxBytes.names)); retry shortly",
                             headers: [("Retry-After", "1")])
         }
     }

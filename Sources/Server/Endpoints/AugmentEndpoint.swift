@@ -36,7 +36,7 @@ struct AugmentEndpoint {
         let seed = try integer(fields["seed"], at: "/seed", default: 0, range: 0...Int.max, limitName: "")
         // A well-formed request this server cannot serve: checked after every field is validated.
         if backend == .llm && !augmenter.hasLLM {
-            throw HTTPError(409, "the llm backend is not configured on this server (start it with --llm-url, COREWARD_LLM_URL)", pointer: "/backend")
+            throw HTTPError(409, "the llm backend is not configured on this server (start it with \(Setting.llmURL.names))", pointer: "/backend")
         }
         let model = try encoder.model()
         try context.checkDeadline()
@@ -93,7 +93,7 @@ struct AugmentEndpoint {
     }
 
     private func text(_ node: JSONNode, at pointer: String) throws(HTTPError) -> String {
-        let bytes = try node.utf8(at: pointer, maxBytes: limits.maxTextBytes, limitName: "--max-text-bytes, COREWARD_MAX_TEXT_BYTES")
+        let bytes = try node.utf8(at: pointer, maxBytes: limits.maxTextBytes, limitName: Setting.maxTextBytes.names)
         return String(decoding: bytes, as: UTF8.self)
     }
 

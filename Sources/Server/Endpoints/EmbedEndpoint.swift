@@ -22,7 +22,7 @@ struct EmbedEndpoint {
         let document = try RequestBody.parse(request, maxDepth: limits.maxJSONDepth)
         let fields = try document.root.fields(at: "", allowed: ["texts"])
         guard let textsNode = fields["texts"] else { throw .badField("/texts", "missing required field") }
-        let nodes = try textsNode.array(at: "/texts", maxCount: limits.maxTexts, limitName: "--max-texts, COREWARD_MAX_TEXTS")
+        let nodes = try textsNode.array(at: "/texts", maxCount: limits.maxTexts, limitName: Setting.maxTexts.names)
         var texts: [String] = []
         for (index, node) in nodes.enumerated() {
             texts.append(try text(node, at: "/texts/\(index)"))
@@ -43,7 +43,7 @@ struct EmbedEndpoint {
         let fields = try document.root.fields(at: "", allowed: ["pairs"])
         guard let pairsNode = fields["pairs"] else { throw .badField("/pairs", "missing required field") }
         let nodes = try pairsNode.array(at: "/pairs", maxCount: limits.maxTexts / 2,
-                                        limitName: "half of --max-texts, COREWARD_MAX_TEXTS")
+                                        limitName: "half of " + Setting.maxTexts.names)
         // Each distinct text is embedded once.
         var texts: [String] = []
         var indexOf: [String: Int] = [:]
@@ -76,7 +76,7 @@ struct EmbedEndpoint {
     }
 
     private func text(_ node: JSONNode, at pointer: String) throws(HTTPError) -> String {
-        let bytes = try node.utf8(at: pointer, maxBytes: limits.maxTextBytes, limitName: "--max-text-bytes, COREWARD_MAX_TEXT_BYTES")
+        let bytes = try node.utf8(at: pointer, maxBytes: limits.maxTextBytes, limitName: Setting.maxTextBytes.names)
         return String(decoding: bytes, as: UTF8.self)
     }
 

@@ -15,7 +15,7 @@ struct EquivalentEndpoint {
         let fields = try document.root.fields(at: "", allowed: ["pairs", "equivalence"])
         let equivalence = try fields["equivalence"].choice(Equivalence.self, at: "/equivalence", default: .math)
         guard let pairsNode = fields["pairs"] else { throw .badField("/pairs", "missing required field") }
-        let pairs = try pairsNode.array(at: "/pairs", maxCount: limits.maxPairs, limitName: "--max-pairs, COREWARD_MAX_PAIRS")
+        let pairs = try pairsNode.array(at: "/pairs", maxCount: limits.maxPairs, limitName: Setting.maxPairs.names)
         var verdicts: [JSON] = []
         verdicts.reserveCapacity(pairs.count)
         for (index, pair) in pairs.enumerated() {

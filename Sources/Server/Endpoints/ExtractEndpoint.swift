@@ -16,7 +16,7 @@ struct ExtractEndpoint {
         let mode = try fields["extract"].choice(ExtractionMode.self, at: "/extract", default: .strict)
         guard let responses = fields["responses"] else { throw .badField("/responses", "missing required field") }
         let list = try responses.array(at: "/responses", maxCount: limits.maxRollouts,
-                                       limitName: "--max-rollouts, COREWARD_MAX_ROLLOUTS")
+                                       limitName: Setting.maxRollouts.names)
         var answers: [JSON] = []
         answers.reserveCapacity(list.count)
         for (index, response) in list.enumerated() {

@@ -71,7 +71,7 @@ struct GetRewardEndpoint {
         let fields = try document.root.fields(at: "", allowed: ["query", "prompts", "labels"])
         guard let queryNode = fields["query"] else { throw .badField("/query", "missing required field") }
         let maxSamples = limits.maxGroups * limits.maxRollouts
-        let queries = try queryNode.array(at: "/query", maxCount: maxSamples, limitName: "--max-groups x --max-rollouts")
+        let queries = try queryNode.array(at: "/query", maxCount: maxSamples, limitName: "\(Setting.maxGroups.flag) x \(Setting.maxRollouts.flag)")
         let prompts = try fields["prompts"].map { node throws(HTTPError) in
             try sameLength(node, at: "/prompts", as: queries.count)
         }

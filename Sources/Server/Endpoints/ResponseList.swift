@@ -9,7 +9,7 @@ struct ResponseList {
     /// The extracted answer of each response (nil where none was found).
     func answers(_ node: JSONNode, at pointer: String, minCount: Int = 0) throws(HTTPError) -> [ExtractedAnswer?] {
         let responses = try node.array(at: pointer, minCount: minCount, maxCount: limits.maxRollouts,
-                                       limitName: "--max-rollouts, COREWARD_MAX_ROLLOUTS")
+                                       limitName: Setting.maxRollouts.names)
         var answers: [ExtractedAnswer?] = []
         answers.reserveCapacity(responses.count)
         for (index, response) in responses.enumerated() {

@@ -62,7 +62,7 @@ struct RewardEndpoint {
         let extraction = try fields["extract"].choice(ExtractionMode.self, at: "/extract", default: .strict)
         guard let groupsNode = fields["groups"] else { throw .badField("/groups", "missing required field") }
         let groupNodes = try groupsNode.array(at: "/groups", maxCount: limits.maxGroups,
-                                              limitName: "--max-groups, COREWARD_MAX_GROUPS")
+                                              limitName: Setting.maxGroups.names)
         let list = ResponseList(limits: limits, mode: extraction)
         var ids: [String?] = []
         var groups: [GroupAnswers] = []
@@ -81,7 +81,7 @@ struct RewardEndpoint {
                 throw .badField(pointer + "/views", "missing required field")
             }
             let viewNodes = try viewsNode.array(at: pointer + "/views", minCount: 1, maxCount: limits.maxViews,
-                                                limitName: "--max-views, COREWARD_MAX_VIEWS")
+                                                limitName: Setting.maxViews.names)
             var views: [[String?]] = []
             views.reserveCapacity(viewNodes.count)
             for (v, viewNode) in viewNodes.enumerated() {

@@ -17,7 +17,7 @@ struct VoteEndpoint {
         let extraction = try fields["extract"].choice(ExtractionMode.self, at: "/extract", default: .strict)
         guard let groupsNode = fields["groups"] else { throw .badField("/groups", "missing required field") }
         let groups = try groupsNode.array(at: "/groups", maxCount: limits.maxGroups,
-                                          limitName: "--max-groups, COREWARD_MAX_GROUPS")
+                                          limitName: Setting.maxGroups.names)
         let list = ResponseList(limits: limits, mode: extraction)
         var results: [JSON] = []
         results.reserveCapacity(groups.count)

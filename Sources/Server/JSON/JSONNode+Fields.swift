@@ -23,26 +23,27 @@ extension JSONNode {
         return value
     }
 
-    /// The UTF-8 bytes of a string value, refusing strings over `maxBytes`. The pointer is only built on
-    /// error: this runs once per rollout on the hot path.
+    /// The UTF-8 bytes of a string value, refusing strings over `maxBytes`. The pointer and the limit's name
+    /// are only built on error: this runs once per rollout on the hot path.
     func utf8(at pointer: @autoclosure () -> String, maxBytes: Int,
-              limitName: String = "--max-response-bytes, COREWARD_MAX_RESPONSE_BYTES") throws(HTTPError) -> UnsafeBufferPointer<UInt8> {
+              limitName: @autoclosure () -> String = Setting.maxResponseBytes.names) throws(HTTPError) -> UnsafeBufferPointer<UInt8> {
         guard let bytes = utf8 else { throw .badField(pointer(), "expected a string, got \(kind.article)") }
         guard bytes.count <= maxBytes else {
-            throw HTTPError(413, "string of \(bytes.count) bytes is over the limit of \(maxBytes) (\(limitName))",
+            throw HTTPError(413, "string of \(bytes.count) bytes is over the limit of \(maxBytes) (\(limitName()))",
                             pointer: pointer())
         }
         return bytes
     }
 
     /// An array value with at most `maxCount` elements (and at least `minCount`).
-    func array(at pointer: String, minCount: Int = 0, maxCount: Int, limitName: String) throws(HTTPError) -> JSONChildren {
+    func array(at pointer: String, minCount: Int = 0, maxCount: Int,
+               limitName: @autoclosure () -> String) throws(HTTPError) -> JSONChildren {
         guard kind == .array else { throw .badField(pointer, "expected an array, got \(kind.article)") }
         guard count >= minCount else {
             throw .badField(pointer, "expected at least \(minCount) element\(minCount == 1 ? "" : "s"), got \(count)")
         }
         guard count <= maxCount else {
-            throw HTTPError(413, "\(count) elements is over the limit of \(maxCount) (\(limitName))", pointer: pointer)
+            throw HTTPError(413, "\(count) elements is over the limit of \(maxCount) (\(limitName()))", pointer: pointer)
         }
         return elements
     }
