@@ -36,7 +36,7 @@ public final class EncoderModel: Sendable {
         let weights = directory + "/model.safetensors"
         guard FileManager.default.fileExists(atPath: weights) else {
             state.withLock {
-                $0 = .failed("no model at \(directory): run `make model` (or scripts/fetch-model.sh \(directory)), or point --model-dir / COREWARD_MODEL_DIR at a folder holding model.safetensors and vocab.txt")
+                $0 = .failed("no model at \(directory): run `make model` (or scripts/fetch-model.sh \(directory)), or point \(Setting.modelDir.names) at a folder holding model.safetensors and vocab.txt")
             }
             return
         }

@@ -8,7 +8,7 @@ public struct RequestContext: Sendable {
     /// Throws a 503 with `Retry-After` once the budget is spent: never a silently partial answer.
     public func checkDeadline() throws(HTTPError) {
         if ContinuousClock.now >= deadline {
-            throw HTTPError(503, "the request took longer than its time budget (--request-timeout-seconds, COREWARD_REQUEST_TIMEOUT_SECONDS); split the batch or raise the budget",
+            throw HTTPError(503, "the request took longer than its time budget (\(Setting.requestTimeoutSeconds.names)); split the batch or raise the budget",
                             headers: [("Retry-After", "1")])
         }
     }

@@ -95,6 +95,12 @@ extension Setting {
     public static let augmentMinNovelty = Setting(
         "augment-min-novelty", .number(\.augmentation.thresholds.minNovelty, positive: false),
         section: .augmentation, "Lowest novelty, 1 - word-set Jaccard")
+    public static let augmentMaxQuestions = Setting(
+        "augment-max-questions", .count(\.augmentation.maxQuestions, atLeast: 1), section: .augmentation,
+        "Most questions per /v1/augment call, or pairs per /v1/augment/check call")
+    public static let augmentMaxVariants = Setting(
+        "augment-max-variants", .count(\.augmentation.maxVariants, atLeast: 1), section: .augmentation,
+        "Largest n (variants per question) of a /v1/augment call")
 
     // Logging.
     public static let logLevel = Setting(
@@ -111,7 +117,7 @@ extension Setting {
         assemblyRetentionSeconds, assemblyMaxWaiting, assemblyMaxBytes, requestTimeoutSeconds, assemblyTimeoutSeconds,
         modelDir, metricsPort, apiKeyFile,
         llmURL, llmModel, llmAPIKeyFile, llmPromptFile, llmTimeout, llmConcurrency, llmRetries,
-        augmentMinSimilarity, augmentMaxSimilarity, augmentMinNovelty,
+        augmentMinSimilarity, augmentMaxSimilarity, augmentMinNovelty, augmentMaxQuestions, augmentMaxVariants,
         logLevel, logFormat,
     ]
 }

@@ -17,6 +17,8 @@ struct AugmentOptions: ParsableArguments {
     @Option(.augmentMinSimilarity) var augmentMinSimilarity: Double?
     @Option(.augmentMaxSimilarity) var augmentMaxSimilarity: Double?
     @Option(.augmentMinNovelty) var augmentMinNovelty: Double?
+    @Option(.augmentMaxQuestions) var augmentMaxQuestions: Int?
+    @Option(.augmentMaxVariants) var augmentMaxVariants: Int?
 
     /// The settings these options and the environment give.
     func settings(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> AugmentationSettings {

@@ -111,4 +111,17 @@ struct ServerConfigurationTests {
         #expect(configuration.augmentation.llmModel == "m")
         #expect(configuration.augmentation.llmRetries == 0)
     }
+
+    /// The request-size limits of the augmentation routes are settings like the others (their 413s name them).
+    @Test func augmentationRequestLimits() throws {
+        var configuration = ServerConfiguration()
+        try configuration.applyAugmentation(flags: ["augment-max-questions": "3"],
+                                            environment: ["COREWARD_AUGMENT_MAX_VARIANTS": "2"])
+        #expect(configuration.augmentation.maxQuestions == 3)
+        #expect(configuration.augmentation.maxVariants == 2)
+        let error = #expect(throws: ConfigurationError.self) {
+            try configuration.applyAugmentation(flags: ["augment-max-variants": "0"], environment: [:])
+        }
+        #expect(error?.description == "--augment-max-variants must be at least 1")
+    }
 }

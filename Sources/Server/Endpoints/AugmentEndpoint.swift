@@ -25,13 +25,13 @@ struct AugmentEndpoint {
         let fields = try document.root.fields(at: "", allowed: ["questions", "n", "backend", "seed"])
         guard let questionsNode = fields["questions"] else { throw .badField("/questions", "missing required field") }
         let nodes = try questionsNode.array(at: "/questions", minCount: 1, maxCount: settings.maxQuestions,
-                                            limitName: "--augment-max-questions, COREWARD_AUGMENT_MAX_QUESTIONS")
+                                            limitName: Setting.augmentMaxQuestions.names)
         var questions: [String] = []
         for (index, node) in nodes.enumerated() {
             questions.append(try text(node, at: "/questions/\(index)"))
         }
         let n = try integer(fields["n"], at: "/n", default: 1, range: 1...settings.maxVariants,
-                            limitName: "--augment-max-variants, COREWARD_AUGMENT_MAX_VARIANTS")
+                            limitName: Setting.augmentMaxVariants.names)
         let backend = try fields["backend"].choice(Augmenter.Backend.self, at: "/backend", default: .rules)
         let seed = try integer(fields["seed"], at: "/seed", default: 0, range: 0...Int.max, limitName: "")
         // A well-formed request this server cannot serve: checked after every field is validated.
@@ -61,7 +61,7 @@ struct AugmentEndpoint {
         let fields = try document.root.fields(at: "", allowed: ["pairs"])
         guard let pairsNode = fields["pairs"] else { throw .badField("/pairs", "missing required field") }
         let nodes = try pairsNode.array(at: "/pairs", minCount: 1, maxCount: augmenter.settings.maxQuestions,
-                                        limitName: "--augment-max-questions, COREWARD_AUGMENT_MAX_QUESTIONS")
+                                        limitName: Setting.augmentMaxQuestions.names)
         var pairs: [(original: String, rewrite: String)] = []
         for (index, node) in nodes.enumerated() {
             let pointer = "/pairs/\(index)"

@@ -262,7 +262,7 @@ private let requestCompleted: MHD_RequestCompletedCallback = { cls, _, context, 
 }
 
 private func tooLarge(_ limit: Int) -> HTTPResponse {
-    HTTPError(413, "the request body is larger than the limit of \(limit) bytes (--max-body-bytes, COREWARD_MAX_BODY_BYTES)")
+    HTTPError(413, "the request body is larger than the limit of \(limit) bytes (\(Setting.maxBodyBytes.names))")
         .response
 }
 
