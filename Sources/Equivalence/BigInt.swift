@@ -39,8 +39,8 @@ public struct BigInt: Sendable, Hashable, Comparable, CustomStringConvertible {
         var chunk: UInt32 = 0
         var chunkLen = 0
         for d in digits {
-            guard d >= 48 && d <= 57 else { return nil }
-            chunk = chunk * 10 + UInt32(d - 48)
+            guard ASCII.isDigit(d) else { return nil }
+            chunk = chunk * 10 + UInt32(d - UInt8(ascii: "0"))
             chunkLen += 1
             if chunkLen == 9 {
                 BigInt.mulAddSmall(&result, 1_000_000_000, chunk)

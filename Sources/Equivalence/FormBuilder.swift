@@ -7,6 +7,7 @@ enum FormBuilder {
         case .set(let items):
             var forms: [Form] = []
             for it in items {
+                // A list with an ellipsis is an ordered pattern; bracket bytes 0 mean "no brackets".
                 if case .ellipsis = it { return .tuple(items.map { build($0, d) }, open: 0, close: 0) }
                 let f = build(it, d)
                 if containsPM(it), case .set(let xs) = f { forms.append(contentsOf: xs) } else { forms.append(f) }
@@ -17,7 +18,7 @@ enum FormBuilder {
         case .union(let items):
             return .union(items.map { build($0, d) })
         case .ratio(let items):
-            return .tuple(items.map { build($0, d) }, open: 58, close: 58)
+            return .tuple(items.map { build($0, d) }, open: ASCII.colon, close: ASCII.colon)
         case .matrix(let rows):
             let cols = rows.first?.count ?? 0
             return .matrix(rows: rows.count, cols: cols, cells: rows.flatMap { $0 }.map { build($0, d) })
@@ -238,7 +239,7 @@ enum FormBuilder {
         let ninf = Form.scalar(Scalar(.neg(.const("inf"))))
         func bracket(_ op: String, open: Bool) -> UInt8 {
             let strict = op == "<" || op == ">"
-            return open ? (strict ? 40 : 91) : (strict ? 41 : 93)
+            return open ? (strict ? ASCII.openParen : ASCII.openBracket) : (strict ? ASCII.closeParen : ASCII.closeBracket)
         }
         if sides.count == 2, ops[0] != "!=" {
             var label: Node
@@ -255,8 +256,8 @@ enum FormBuilder {
             _ = label
             let b = build(bound, d)
             switch op {
-            case "<", "<=": return .tuple([ninf, b], open: 40, close: bracket(op, open: false))
-            default: return .tuple([b, inf], open: bracket(op, open: true), close: 41)
+            case "<", "<=": return .tuple([ninf, b], open: ASCII.openParen, close: bracket(op, open: false))
+            default: return .tuple([b, inf], open: bracket(op, open: true), close: ASCII.closeParen)
             }
         }
         if sides.count == 3, isLabel(sides[1]), !Scalar.hasVariables(sides[0]), !Scalar.hasVariables(sides[2]) {

@@ -18,9 +18,6 @@ struct Lexer {
 
     private func peek(_ k: Int = 0) -> UInt8 { i + k < b.count ? b[i + k] : 0 }
 
-    private static func isLetter(_ c: UInt8) -> Bool { (c >= 65 && c <= 90) || (c >= 97 && c <= 122) }
-    private static func isDigit(_ c: UInt8) -> Bool { c >= 48 && c <= 57 }
-
     private static let dropCommands: Set<String> = [
         "left", "right", "big", "Big", "bigg", "Bigg", "bigl", "bigr", "Bigl", "Bigr", "biggl", "biggr",
         "Biggl", "Biggr", "displaystyle", "textstyle", "scriptstyle", "limits", "nolimits", ",", "!", ";", ":",
@@ -60,27 +57,27 @@ struct Lexer {
         case "le", "leq", "leqslant", "leqq": tokens.append(.relation("<="))
         case "ge", "geq", "geqslant", "geqq": tokens.append(.relation(">="))
         case "ne", "neq": tokens.append(.relation("!="))
-        case "lt": tokens.append(.symbol(60))
-        case "gt": tokens.append(.symbol(62))
+        case "lt": tokens.append(.symbol(ASCII.less))
+        case "gt": tokens.append(.symbol(ASCII.greater))
         case "approx", "simeq", "thickapprox", "sim", "cong": tokens.append(.relation("~="))
         case "in": tokens.append(.relation("in"))
         case "to", "rightarrow", "Rightarrow", "implies", "Longrightarrow", "longrightarrow", "iff",
              "Leftrightarrow", "mapsto":
             tokens.append(.relation("=>"))
-        case "cdot", "times", "ast", "bullet", "cdotp": tokens.append(.symbol(42))
-        case "div": tokens.append(.symbol(47))
-        case "colon": tokens.append(.symbol(58))
-        case "lvert", "rvert", "vert", "|", "Vert", "lVert", "rVert", "mid": tokens.append(.symbol(124))
+        case "cdot", "times", "ast", "bullet", "cdotp": tokens.append(.symbol(ASCII.asterisk))
+        case "div": tokens.append(.symbol(ASCII.slash))
+        case "colon": tokens.append(.symbol(ASCII.colon))
+        case "lvert", "rvert", "vert", "|", "Vert", "lVert", "rVert", "mid": tokens.append(.symbol(ASCII.bar))
         case "lbrace": tokens.append(.command("{"))
         case "rbrace": tokens.append(.command("}"))
-        case "langle": tokens.append(.symbol(40))
-        case "rangle": tokens.append(.symbol(41))
+        case "langle": tokens.append(.symbol(ASCII.openParen))
+        case "rangle": tokens.append(.symbol(ASCII.closeParen))
         case "ldots", "cdots", "dots", "dotsc", "dotsb", "dotsm", "vdots", "ddots", "hdots": tokens.append(.command("ldots"))
         case "lnot", "neg": tokens.append(.word("not"))
         case "land", "wedge": tokens.append(.word("and"))
         case "lor", "vee": tokens.append(.word("or"))
         case "varnothing", "emptyset": tokens.append(.command("emptyset"))
-        case "prime": tokens.append(.symbol(39))
+        case "prime": tokens.append(.symbol(ASCII.apostrophe))
         case "dagger": tokens.append(.ident("dagger"))
         default:
             if Lexer.greek.contains(name) {
@@ -105,22 +102,24 @@ struct Lexer {
     private mutating func run(textMode: Bool) {
         while i < b.count {
             let c = b[i]
-            if c == 32 || c == 9 || c == 10 || c == 13 || c == 12 || c == 11 || c == 36 || c == 37 || c == 126 {
+            // White space, `$`, `%` and `~` carry no meaning.
+            if ASCII.isSpace(c) || c == ASCII.formFeed || c == ASCII.verticalTab || c == ASCII.dollar || c == ASCII.percent
+                || c == ASCII.tilde {
                 i += 1
                 continue
             }
-            if Lexer.isDigit(c) || (c == 46 && Lexer.isDigit(peek(1))) {
+            if ASCII.isDigit(c) || (c == ASCII.period && ASCII.isDigit(peek(1))) {
                 lexNumber()
                 continue
             }
-            if Lexer.isLetter(c) {
+            if ASCII.isLetter(c) {
                 let start = i
-                while i < b.count && Lexer.isLetter(b[i]) { i += 1 }
+                while i < b.count && ASCII.isLetter(b[i]) { i += 1 }
                 let s = String(decoding: b[start..<i], as: UTF8.self)
                 tokens.append(.ident(s))
                 continue
             }
-            if c == 92 { // backslash
+            if c == ASCII.backslash {
                 lexCommand()
                 continue
             }
@@ -128,24 +127,29 @@ struct Lexer {
                 lexNonASCII()
                 continue
             }
-            if c == 60 || c == 62 || c == 33 || c == 61 {
+            if c == ASCII.less || c == ASCII.greater || c == ASCII.exclamation || c == ASCII.equals {
                 let n = peek(1)
-                if n == 61 {
+                if n == ASCII.equals { // <= >= != ==
                     i += 2
-                    tokens.append(c == 61 ? .symbol(61) : .relation(c == 60 ? "<=" : (c == 62 ? ">=" : "!=")))
+                    tokens.append(c == ASCII.equals ? .symbol(ASCII.equals)
+                        : .relation(c == ASCII.less ? "<=" : (c == ASCII.greater ? ">=" : "!=")))
                     continue
                 }
-                if c == 61 && n == 62 { i += 2; tokens.append(.relation("=>")); continue }
-                if c == 60 && n == 62 { i += 2; tokens.append(.relation("!=")); continue }
+                if c == ASCII.equals && n == ASCII.greater { i += 2; tokens.append(.relation("=>")); continue }
+                if c == ASCII.less && n == ASCII.greater { i += 2; tokens.append(.relation("!=")); continue }
             }
-            if c == 94 { // ^: swallow ^\circ, ^{\circ}, ^\prime
+            if c == ASCII.caret { // swallow ^\circ, ^{\circ}, ^\degree; ^\prime is a prime
                 if matchAhead("^\\circ") { i += 6; continue }
                 if matchAhead("^{\\circ}") { i += 8; continue }
                 if matchAhead("^\\degree") { i += 8; continue }
-                if matchAhead("^{\\prime}") { i += 9; tokens.append(.symbol(39)); continue }
-                if matchAhead("^\\prime") { i += 7; tokens.append(.symbol(39)); continue }
+                if matchAhead("^{\\prime}") { i += 9; tokens.append(.symbol(ASCII.apostrophe)); continue }
+                if matchAhead("^\\prime") { i += 7; tokens.append(.symbol(ASCII.apostrophe)); continue }
             }
-            if c == 40 || c == 91 { bracketDepth += 1 } else if (c == 41 || c == 93) && bracketDepth > 0 { bracketDepth -= 1 }
+            if c == ASCII.openParen || c == ASCII.openBracket {
+                bracketDepth += 1
+            } else if (c == ASCII.closeParen || c == ASCII.closeBracket) && bracketDepth > 0 {
+                bracketDepth -= 1
+            }
             tokens.append(.symbol(c))
             i += 1
         }
@@ -163,7 +167,7 @@ struct Lexer {
     private mutating func lexNumber() {
         var whole: [UInt8] = []
         var frac: [UInt8] = []
-        while i < b.count && Lexer.isDigit(b[i]) { whole.append(b[i]); i += 1 }
+        while i < b.count && ASCII.isDigit(b[i]) { whole.append(b[i]); i += 1 }
         // Thousands separators: first group 1-3 digits, then groups of exactly 3.
         var groups = 0
         var groupStart = i
@@ -174,21 +178,21 @@ struct Lexer {
                 progressed = false
                 var j = i
                 var sepLen = 0
-                if j < b.count && b[j] == 44 { // ,
+                if j < b.count && b[j] == ASCII.comma { // ,
                     sepLen = 1
-                    if j + 2 < b.count && b[j + 1] == 92 && b[j + 2] == 33 { // ,\!
+                    if j + 2 < b.count && b[j + 1] == ASCII.backslash && b[j + 2] == ASCII.exclamation { // ,\!
                         sepLen = 3
-                        while j + sepLen < b.count && b[j + sepLen] == 32 { sepLen += 1 }
+                        while j + sepLen < b.count && b[j + sepLen] == ASCII.space { sepLen += 1 }
                     }
-                } else if j + 2 < b.count && b[j] == 123 && b[j + 1] == 44 && b[j + 2] == 125 { // {,}
+                } else if j + 2 < b.count && b[j] == ASCII.openBrace && b[j + 1] == ASCII.comma && b[j + 2] == ASCII.closeBrace { // {,}
                     sepLen = 3
-                } else if j + 1 < b.count && b[j] == 32 && Lexer.isDigit(b[j + 1]) && !(tokens.last == .symbol(44)) {
+                } else if j + 1 < b.count && b[j] == ASCII.space && ASCII.isDigit(b[j + 1]) && !(tokens.last == .symbol(ASCII.comma)) {
                     sepLen = 1
                 }
                 if sepLen > 0 {
                     j += sepLen
-                    if j + 3 <= b.count && Lexer.isDigit(b[j]) && Lexer.isDigit(b[j + 1]) && Lexer.isDigit(b[j + 2])
-                        && (j + 3 == b.count || !Lexer.isDigit(b[j + 3])) {
+                    if j + 3 <= b.count && ASCII.isDigit(b[j]) && ASCII.isDigit(b[j + 1]) && ASCII.isDigit(b[j + 2])
+                        && (j + 3 == b.count || !ASCII.isDigit(b[j + 3])) {
                         if groups == 0 { groupStart = i }
                         if sepLen > 1 { strongSeparator = true }
                         whole.append(contentsOf: b[j..<(j + 3)])
@@ -204,12 +208,13 @@ struct Lexer {
             i = groupStart
             whole.removeLast(3)
         }
-        if i + 1 < b.count && b[i] == 46 && Lexer.isDigit(b[i + 1]) {
+        if i + 1 < b.count && b[i] == ASCII.period && ASCII.isDigit(b[i + 1]) {
             i += 1
-            while i < b.count && Lexer.isDigit(b[i]) { frac.append(b[i]); i += 1 }
-        } else if i < b.count && b[i] == 46 && matchAhead(".\\overline") {
+            while i < b.count && ASCII.isDigit(b[i]) { frac.append(b[i]); i += 1 }
+        } else if i < b.count && b[i] == ASCII.period && matchAhead(".\\overline") {
             i += 1 // 0.\overline{3}
-        } else if i < b.count && b[i] == 46 && whole.count > 0 && (i + 1 == b.count || b[i + 1] == 32 || b[i + 1] == 36) {
+        } else if i < b.count && b[i] == ASCII.period && whole.count > 0
+            && (i + 1 == b.count || b[i + 1] == ASCII.space || b[i + 1] == ASCII.dollar) {
             i += 1 // "5." trailing period
         }
         tokens.append(.number(whole: whole, fraction: frac))
@@ -217,13 +222,13 @@ struct Lexer {
 
     private mutating func readGroupRaw() -> [UInt8]? {
         var j = i
-        while j < b.count && b[j] == 32 { j += 1 }
-        guard j < b.count, b[j] == 123 else { return nil }
+        while j < b.count && b[j] == ASCII.space { j += 1 }
+        guard j < b.count, b[j] == ASCII.openBrace else { return nil }
         var depth = 0
         var k = j
         while k < b.count {
-            if b[k] == 92 { k += 2; continue }
-            if b[k] == 123 { depth += 1 } else if b[k] == 125 {
+            if b[k] == ASCII.backslash { k += 2; continue }
+            if b[k] == ASCII.openBrace { depth += 1 } else if b[k] == ASCII.closeBrace {
                 depth -= 1
                 if depth == 0 {
                     let content = Array(b[(j + 1)..<k])
@@ -239,16 +244,16 @@ struct Lexer {
     private mutating func lexCommand() {
         i += 1
         guard i < b.count else { return }
-        if !Lexer.isLetter(b[i]) {
+        if !ASCII.isLetter(b[i]) {
             let c = b[i]
             i += 1
             switch c {
-            case 123: tokens.append(.command("{"))
-            case 125: tokens.append(.command("}"))
-            case 92:
+            case ASCII.openBrace: tokens.append(.command("{"))
+            case ASCII.closeBrace: tokens.append(.command("}"))
+            case ASCII.backslash:
                 // "\\frac" (an escaping artefact) reads as "\frac"; otherwise a row break.
                 var e = i
-                while e < b.count && Lexer.isLetter(b[e]) { e += 1 }
+                while e < b.count && ASCII.isLetter(b[e]) { e += 1 }
                 let nm = String(decoding: b[i..<e], as: UTF8.self)
                 if e > i && (Lexer.knownCommands.contains(nm) || Lexer.dropCommands.contains(nm) || Lexer.textCommands.contains(nm)
                     || Lexer.greek.contains(nm) || Lexer.relationCommands.contains(nm)) {
@@ -257,16 +262,14 @@ struct Lexer {
                     return
                 }
                 tokens.append(.command("\\"))
-            case 124: tokens.append(.symbol(124))
-            case 35, 95: break
-            case 38: break
+            case ASCII.bar: tokens.append(.symbol(ASCII.bar))
             default:
-                break // \, \! \; \: \  \$ \% \( \) \[ \]
+                break // \# \_ \& \, \! \; \: \  \$ \% \( \) \[ \]
             }
             return
         }
         let start = i
-        while i < b.count && Lexer.isLetter(b[i]) { i += 1 }
+        while i < b.count && ASCII.isLetter(b[i]) { i += 1 }
         var name = String(decoding: b[start..<i], as: UTF8.self)
         if !Lexer.knownCommands.contains(name) && !Lexer.dropCommands.contains(name) && !Lexer.textCommands.contains(name)
             && !Lexer.greek.contains(name) {
@@ -279,14 +282,14 @@ struct Lexer {
             }
         }
         if name == "left" || name == "right" {
-            while i < b.count && b[i] == 32 { i += 1 }
-            if i < b.count && b[i] == 46 { i += 1 } // \left.
+            while i < b.count && b[i] == ASCII.space { i += 1 }
+            if i < b.count && b[i] == ASCII.period { i += 1 } // \left.
             return
         }
         if Lexer.dropCommands.contains(name) { return }
         if name == "operatorname" {
             if let g = readGroupRaw() {
-                name = String(decoding: g.filter { Lexer.isLetter($0) }, as: UTF8.self)
+                name = String(decoding: g.filter { ASCII.isLetter($0) }, as: UTF8.self)
                 tokens.append(.command(name))
             }
             return
@@ -304,9 +307,9 @@ struct Lexer {
         var letterRuns = 0
         var k = 0
         while k < g.count {
-            if Lexer.isLetter(g[k]) {
+            if ASCII.isLetter(g[k]) {
                 var e = k
-                while e < g.count && Lexer.isLetter(g[e]) { e += 1 }
+                while e < g.count && ASCII.isLetter(g[e]) { e += 1 }
                 if e - k >= 2 { letterRuns += 1 }
                 k = e
             } else { k += 1 }
@@ -321,10 +324,10 @@ struct Lexer {
         // Split on spaces; pure-letter pieces are words.
         var pieces: [[UInt8]] = [[]]
         for c in g {
-            if c == 32 || c == 126 || c == 10 { pieces.append([]) } else { pieces[pieces.count - 1].append(c) }
+            if c == ASCII.space || c == ASCII.tilde || c == ASCII.newline { pieces.append([]) } else { pieces[pieces.count - 1].append(c) }
         }
         for p in pieces where !p.isEmpty {
-            if p.allSatisfy({ Lexer.isLetter($0) }) {
+            if p.allSatisfy({ ASCII.isLetter($0) }) {
                 let s = String(decoding: p, as: UTF8.self)
                 tokens.append(p.count == 1 ? .ident(s) : .word(s.lowercased()))
             } else {
@@ -348,8 +351,8 @@ struct Lexer {
         i = end
         let s = String(decoding: bytes, as: UTF8.self)
         switch s {
-        case "²": tokens.append(.symbol(94)); tokens.append(.number(whole: [50], fraction: []))
-        case "³": tokens.append(.symbol(94)); tokens.append(.number(whole: [51], fraction: []))
+        case "²": tokens.append(.symbol(ASCII.caret)); tokens.append(.number(whole: [UInt8(ascii: "2")], fraction: []))
+        case "³": tokens.append(.symbol(ASCII.caret)); tokens.append(.number(whole: [UInt8(ascii: "3")], fraction: []))
         case "√": tokens.append(.command("sqrt"))
         case "π": tokens.append(.command("pi"))
         case "∞": tokens.append(.command("infty"))
@@ -358,20 +361,20 @@ struct Lexer {
         case "≠": tokens.append(.relation("!="))
         case "≈": tokens.append(.relation("~="))
         case "∈": tokens.append(.relation("in"))
-        case "×", "·", "⋅", "∙": tokens.append(.symbol(42))
-        case "÷": tokens.append(.symbol(47))
-        case "−", "–", "—": tokens.append(.symbol(45))
+        case "×", "·", "⋅", "∙": tokens.append(.symbol(ASCII.asterisk))
+        case "÷": tokens.append(.symbol(ASCII.slash))
+        case "−", "–", "—": tokens.append(.symbol(ASCII.minus))
         case "±": tokens.append(.command("pm"))
         case "∪": tokens.append(.command("cup"))
         case "∩": tokens.append(.command("cap"))
         case "…", "⋯": tokens.append(.command("ldots"))
         case "°", "€", "£", "¥", "\u{00A0}", "\u{3000}", "\u{200B}": break
-        case "，", "、": tokens.append(.symbol(44))
-        case "；": tokens.append(.symbol(59))
-        case "：": tokens.append(.symbol(58))
-        case "（": tokens.append(.symbol(40))
-        case "）": tokens.append(.symbol(41))
-        case "。": tokens.append(.symbol(46))
+        case "，", "、": tokens.append(.symbol(ASCII.comma))
+        case "；": tokens.append(.symbol(ASCII.semicolon))
+        case "：": tokens.append(.symbol(ASCII.colon))
+        case "（": tokens.append(.symbol(ASCII.openParen))
+        case "）": tokens.append(.symbol(ASCII.closeParen))
+        case "。": tokens.append(.symbol(ASCII.period))
         default:
             sawNonASCII = true
             // One word for the whole run of unmapped non-ASCII scalars.
