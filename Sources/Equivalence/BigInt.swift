@@ -5,9 +5,6 @@ public struct BigInt: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// Magnitude, little-endian base-2^32 limbs with no high zero limbs (empty for zero).
     private(set) var limbs: [UInt32]
 
-    /// The largest magnitude, in bits, that checked operations produce; larger results are refused (nil).
-    public static let maxBits = 8_192
-
     /// Zero.
     public static let zero = BigInt(negative: false, limbs: [])
     /// One.
@@ -34,7 +31,7 @@ public struct BigInt: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     /// Parses a run of ASCII decimal digits (no sign); nil when empty, not digits, or too long.
     public init?<C: Collection>(decimalDigits digits: C) where C.Element == UInt8 {
-        if digits.isEmpty || digits.count > 6000 { return nil }
+        if digits.isEmpty || digits.count > EquivalenceLimits.decimalDigits { return nil }
         var result: [UInt32] = []
         var chunk: UInt32 = 0
         var chunkLen = 0
@@ -276,14 +273,14 @@ public struct BigInt: Sendable, Hashable, Comparable, CustomStringConvertible {
         return BigInt(negative: false, limbs: x)
     }
 
-    /// Power with a bound on the result size; nil when the result would exceed maxBits.
+    /// Power with a bound on the result size; nil when the result would exceed `EquivalenceLimits.integerBits`.
     public func power(_ e: Int) -> BigInt? {
         if e < 0 { return nil }
         if e == 0 { return .one }
         if isZero { return .zero }
         if limbs.count == 1 && limbs[0] == 1 { return (negative && e & 1 == 1) ? -BigInt.one : .one }
         let est = (bitWidth - 1) * e
-        if est > BigInt.maxBits { return nil }
+        if est > EquivalenceLimits.integerBits { return nil }
         var result = BigInt.one
         var base = self
         var k = e
@@ -305,7 +302,7 @@ public struct BigInt: Sendable, Hashable, Comparable, CustomStringConvertible {
         let nB = BigInt(n)
         let nm1 = BigInt(n - 1)
         var guardCount = 0
-        while guardCount < 10_000 {
+        while guardCount < EquivalenceLimits.newtonSteps {
             guardCount += 1
             guard let xp = x.power(n - 1), let (q, _) = self.quotientAndRemainder(dividingBy: xp),
                   let (y, _) = (nm1 * x + q).quotientAndRemainder(dividingBy: nB) else { return nil }

@@ -1,7 +1,7 @@
 /// Evaluates expression trees: exactly where possible, numerically otherwise, within a work budget (internal).
 struct Evaluator {
     /// Remaining work (roughly limb multiplications) for exact big-number arithmetic.
-    private var budget = 200_000
+    private var budget = EquivalenceLimits.exactWork
     mutating func setBudget(_ b: Int) { budget = b }
 
     /// Values of the free variables (exact sample points).
@@ -12,7 +12,7 @@ struct Evaluator {
     /// Charges an exact operation on a and b (products and the gcd of the result are quadratic); false when unaffordable.
     private mutating func spend(_ a: Rational, _ b: Rational) -> Bool {
         let n = Evaluator.limbs(a) + Evaluator.limbs(b)
-        if !env.isEmpty && n > 96 { return false }
+        if !env.isEmpty && n > EquivalenceLimits.sampleOperandLimbs { return false }
         budget -= n * n * 4
         return budget > 0
     }
@@ -110,16 +110,16 @@ struct Evaluator {
     private mutating func power(_ va: Value, _ vb: Value) -> Value {
         if case .exact(let base) = va, case .exact(let ex) = vb, ex.isReal {
             let e = ex.re
-            if e.isInteger, let k = e.numerator.intValue, Swift.abs(k) <= 100_000 {
+            if e.isInteger, let k = e.numerator.intValue, Swift.abs(k) <= EquivalenceLimits.integerExponent {
                 if base.isZero && k < 0 { return .fail }
                 let bits = base.re.numerator.bitWidth + base.re.denominator.bitWidth + base.im.numerator.bitWidth + base.im.denominator.bitWidth
-                let resultLimbs = Swift.min(100_000, bits * Swift.abs(k) / 32 + 1)
-                if !(!env.isEmpty && resultLimbs > 96) {
+                let resultLimbs = Swift.min(EquivalenceLimits.powerResultLimbs, bits * Swift.abs(k) / 32 + 1)
+                if !(!env.isEmpty && resultLimbs > EquivalenceLimits.sampleOperandLimbs) {
                     budget -= resultLimbs * resultLimbs * 2
                     if budget > 0, let r = base.power(k) { return .exact(r) }
                 }
-            } else if !e.isInteger, base.isReal, let q = e.denominator.intValue, q <= 64, let pnum = e.numerator.intValue,
-                      Swift.abs(pnum) <= 10_000 {
+            } else if !e.isInteger, base.isReal, let q = e.denominator.intValue, q <= EquivalenceLimits.rootIndex,
+                      let pnum = e.numerator.intValue, Swift.abs(pnum) <= EquivalenceLimits.rationalExponentNumerator {
                 if let root = base.re.root(q), let r = root.power(pnum) {
                     return .exact(ExactComplex(r))
                 }
@@ -144,7 +144,7 @@ struct Evaluator {
             var x = first
             if f == "root" {
                 guard args.count == 2, let idx = value(args[0]).exactRational, idx.isInteger,
-                      let k = idx.numerator.intValue, k >= 1, k <= 64 else { return .fail }
+                      let k = idx.numerator.intValue, k >= 1, k <= EquivalenceLimits.rootIndex else { return .fail }
                 n = k
                 x = args[1]
             }
@@ -173,10 +173,10 @@ struct Evaluator {
         case "fact":
             let v = value(first)
             guard let r = v.exactRational else {
-                if let c = v.approxValue, c.isReal, c.re < 170 { return Evaluator.approx(Complex.apply("fact", c), v.scale) }
+                if let c = v.approxValue, c.isReal, c.re < EquivalenceLimits.approximateFactorialArgument { return Evaluator.approx(Complex.apply("fact", c), v.scale) }
                 return .fail
             }
-            guard r.isInteger, let n = r.numerator.intValue, n >= 0, n <= 1000 else { return .fail }
+            guard r.isInteger, let n = r.numerator.intValue, n >= 0, n <= EquivalenceLimits.factorialArgument else { return .fail }
             budget -= n * (n * (64 - n.leadingZeroBitCount) / 32) / 2 + 1
             if budget <= 0 { return .fail }
             var acc = BigInt.one
@@ -186,10 +186,10 @@ struct Evaluator {
         case "binom":
             guard args.count == 2, let nr = value(args[0]).exactRational, let kr = value(args[1]).exactRational,
                   nr.isInteger, kr.isInteger, let n = nr.numerator.intValue, var k = kr.numerator.intValue,
-                  n >= 0, n <= 1_000_000 else { return .fail }
+                  n >= 0, n <= EquivalenceLimits.binomialTop else { return .fail }
             if k < 0 || k > n { return .exact(ExactComplex(.zero)) }
             k = Swift.min(k, n - k)
-            guard k <= 1000 else { return .fail }
+            guard k <= EquivalenceLimits.binomialBottom else { return .fail }
             budget -= k * (k * (64 - n.leadingZeroBitCount) / 32) + 1
             if budget <= 0 { return .fail }
             var acc = BigInt.one

@@ -1,7 +1,7 @@
 /// Turns a parse tree into a Form: relations, ± expansion, intervals from inequalities (internal).
 enum FormBuilder {
     static func build(_ n: Node, _ depth: Int = 0) -> Form {
-        if depth > 60 { return .raw(Canonical.text(n)) }
+        if depth > EquivalenceLimits.treeDepth { return .raw(Canonical.text(n)) }
         let d = depth + 1
         switch n {
         case .set(let items):
@@ -45,7 +45,7 @@ enum FormBuilder {
 
     /// Matrix sums, scalar multiples and products, computed cell by cell (small matrices only).
     static func matrixValue(_ n: Node, _ depth: Int) -> [[Node]]? {
-        if depth > 20 { return nil }
+        if depth > EquivalenceLimits.matrixExpressionDepth { return nil }
         switch n {
         case .matrix(let rows): return rows
         case .neg(let x):
@@ -70,7 +70,10 @@ enum FormBuilder {
                 if let m = matrixValue(x, depth + 1) {
                     if let a = acc {
                         let inner = a.first?.count ?? 0
-                        guard inner == m.count, inner > 0, inner <= 8, a.count <= 8, (m.first?.count ?? 0) <= 8 else { return nil }
+                        let side = EquivalenceLimits.matrixProductSide
+                        guard inner == m.count, inner > 0, inner <= side, a.count <= side, (m.first?.count ?? 0) <= side else {
+                            return nil
+                        }
                         let cols = m.first?.count ?? 0
                         acc = a.map { row in (0..<cols).map { j in .add((0..<inner).map { k in .mul([row[k], m[k][j]]) }) } }
                     } else {
@@ -113,13 +116,13 @@ enum FormBuilder {
         }
     }
 
-    /// All sign choices of ± (at most 8 branches).
+    /// All sign choices of ± (none when there are more than `EquivalenceLimits.plusMinusSigns` signs).
     static func expandPM(_ n: Node) -> [Node] {
         var out: [Node] = []
-        for mask in 0..<8 {
+        for mask in 0..<(1 << EquivalenceLimits.plusMinusSigns) {
             var idx = 0
             let b = choose(n, mask, &idx)
-            if idx > 3 { return [] }
+            if idx > EquivalenceLimits.plusMinusSigns { return [] }
             if mask >= (1 << idx) { break }
             out.append(b)
         }

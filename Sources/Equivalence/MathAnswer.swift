@@ -7,7 +7,7 @@ public struct MathAnswer: Sendable {
     private let key: String?
 
     /// Answers longer than this (in UTF-8 bytes) are only equivalent to identical text.
-    public static let maxLength = 2_000
+    public static let maxLength = EquivalenceLimits.answerBytes
 
     /// When non-nil, two answers with equal keys are equivalent, and (best effort) answers with different non-nil keys are not: lets a vote bucket answers in O(n) instead of comparing every pair.
     public var canonicalKey: String? { key }
@@ -58,14 +58,14 @@ public struct MathAnswer: Sendable {
                 depth -= 1
             }
         }
-        if maxDepth > 40 { return nil }
+        if maxDepth > EquivalenceLimits.bracketNesting { return nil }
         let (tokens, nonASCII) = Lexer.lex(bytes)
-        if tokens.count > 1_500 { return nil }
+        if tokens.count > EquivalenceLimits.tokens { return nil }
         if tokens.isEmpty { return Parsed(form: .raw(""), prose: false, failed: false) }
         var p = Parser(tokens)
         let node = p.parseAnswer()
         // Every later pass recurses over the tree: refuse deep or huge trees outright.
-        if node.exceeds(depth: 60, nodes: 3_000) { return nil }
+        if node.exceeds(depth: EquivalenceLimits.treeDepth, nodes: EquivalenceLimits.treeNodes) { return nil }
         let hasDigit = bytes.contains(where: ASCII.isDigit)
         let prose = p.failed || p.leadingWords || p.textWords >= 4 || (nonASCII && p.textWords + p.droppedWords > 0) || p.droppedWords >= 3 || (p.textWords > 0 && hasDigit)
         if p.failed { return Parsed(form: .raw(compact(bytes)), prose: prose, failed: true) }

@@ -14,9 +14,6 @@ struct Parser {
     /// Number of word tokens that formed text nodes.
     private(set) var textWords = 0
 
-    static let maxDepth = 160
-    static let maxSteps = 20_000
-
     init(_ tokens: [Token]) { t = tokens }
 
     private var cur: Token? { p < t.count ? t[p] : nil }
@@ -69,7 +66,7 @@ struct Parser {
     private mutating func enter() -> Bool {
         depth += 1
         steps += 1
-        if depth > Parser.maxDepth || steps > Parser.maxSteps {
+        if depth > EquivalenceLimits.parserDepth || steps > EquivalenceLimits.parserSteps {
             failed = true
             return false
         }
@@ -450,7 +447,7 @@ struct Parser {
             // Repeating decimal 0.\overline{3}.
             if cur == .command("overline"), p + 3 < t.count, t[p + 1] == .symbol(ASCII.openBrace),
                case .number(let rw, let rf) = t[p + 2],
-               rf.isEmpty, !rw.isEmpty, rw.count <= 12, t[p + 3] == .symbol(ASCII.closeBrace) {
+               rf.isEmpty, !rw.isEmpty, rw.count <= EquivalenceLimits.repeatingDecimalDigits, t[p + 3] == .symbol(ASCII.closeBrace) {
                 p += 4
                 let fixed = whole + frac
                 guard let a = BigInt(decimalDigits: fixed.isEmpty ? [UInt8(ascii: "0")] : fixed),
@@ -464,7 +461,8 @@ struct Parser {
                 var q = p + 1
                 var negExp = false
                 if q < t.count, t[q] == .symbol(ASCII.minus) || t[q] == .symbol(ASCII.plus) { negExp = t[q] == .symbol(ASCII.minus); q += 1 }
-                if q < t.count, case .number(let ew, let ef) = t[q], ef.isEmpty, ew.count <= 4 {
+                if q < t.count, case .number(let ew, let ef) = t[q], ef.isEmpty,
+                   ew.count <= EquivalenceLimits.scientificExponentDigits {
                     p = q + 1
                     let e = Parser.numberNode(ew, [])
                     return .mul([n, .pow(.num(Rational(10)), negExp ? .neg(e) : e)])

@@ -47,7 +47,7 @@ enum ProseExtraction {
     static func candidate(_ text: String) -> String? {
         if let boxed = LastBox.content(of: text) { return boxed }
         var b = Array(text.utf8)
-        if b.count > 20_000 { b = Array(b.suffix(20_000)) }
+        if b.count > EquivalenceLimits.proseBytes { b = Array(b.suffix(EquivalenceLimits.proseBytes)) }
         let lb = lower(b)
         let hasDigit = b.contains(where: ASCII.isDigit)
         var markerEnd: Int? = nil
@@ -134,9 +134,9 @@ enum ProseExtraction {
                 j += 1
             }
         }
-        // The last clean segment (checked from the end; at most 8 parses).
+        // The last clean segment (checked from the end, with a bounded number of parses).
         var tried = 0
-        for r in ranges.sorted(by: { $0.end > $1.end }) where tried < 8 {
+        for r in ranges.sorted(by: { $0.end > $1.end }) where tried < EquivalenceLimits.proseSegmentParses {
             let content = Array(b[r.start..<r.end])
             if !content.contains(where: { $0 != ASCII.space && $0 != ASCII.newline && $0 != ASCII.tab }) { continue }
             tried += 1

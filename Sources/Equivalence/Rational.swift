@@ -27,7 +27,7 @@ public struct Rational: Sendable, Hashable, CustomStringConvertible {
     /// n/d reduced to lowest terms; nil when d is zero or the parts are too large.
     public init?(_ n: BigInt, _ d: BigInt) {
         if d.isZero { return nil }
-        if n.bitWidth > BigInt.maxBits || d.bitWidth > BigInt.maxBits { return nil }
+        if n.bitWidth > EquivalenceLimits.integerBits || d.bitWidth > EquivalenceLimits.integerBits { return nil }
         var nn = n
         var dd = d
         if dd.negative { nn = -nn; dd = -dd }
@@ -115,8 +115,9 @@ public struct Rational: Sendable, Hashable, CustomStringConvertible {
             let (d, o2) = x.d.multipliedReportingOverflow(by: y.d)
             if !(o1 || o2) && n != Int64.min { return fromSmall(n, d) }
         }
-        if a.numerator.bitWidth + b.numerator.bitWidth > BigInt.maxBits + 64 { return nil }
-        if a.denominator.bitWidth + b.denominator.bitWidth > BigInt.maxBits + 64 { return nil }
+        // Refuse before multiplying when the product is far too large; Rational(_:_:) checks the exact size.
+        if a.numerator.bitWidth + b.numerator.bitWidth > EquivalenceLimits.integerBits + 64 { return nil }
+        if a.denominator.bitWidth + b.denominator.bitWidth > EquivalenceLimits.integerBits + 64 { return nil }
         return Rational(a.numerator * b.numerator, a.denominator * b.denominator)
     }
 
@@ -128,8 +129,9 @@ public struct Rational: Sendable, Hashable, CustomStringConvertible {
             let (d, o2) = x.d.multipliedReportingOverflow(by: y.n)
             if !(o1 || o2) && n != Int64.min && d != Int64.min { return fromSmall(n, d) }
         }
-        if a.numerator.bitWidth + b.denominator.bitWidth > BigInt.maxBits + 64 { return nil }
-        if a.denominator.bitWidth + b.numerator.bitWidth > BigInt.maxBits + 64 { return nil }
+        // Refuse before multiplying when the products are far too large; Rational(_:_:) checks the exact size.
+        if a.numerator.bitWidth + b.denominator.bitWidth > EquivalenceLimits.integerBits + 64 { return nil }
+        if a.denominator.bitWidth + b.numerator.bitWidth > EquivalenceLimits.integerBits + 64 { return nil }
         return Rational(a.numerator * b.denominator, a.denominator * b.numerator)
     }
 
@@ -147,10 +149,10 @@ public struct Rational: Sendable, Hashable, CustomStringConvertible {
 
     /// Exact n-th root when it is rational (odd roots of negatives are real), else nil.
     public func root(_ n: Int) -> Rational? {
-        if n < 1 || n > 64 { return nil }
+        if n < 1 || n > EquivalenceLimits.rootIndex { return nil }
         if n == 1 { return self }
         // Newton iterations on huge numbers are not worth their cost.
-        if numerator.bitWidth + denominator.bitWidth > 4_096 { return nil }
+        if numerator.bitWidth + denominator.bitWidth > EquivalenceLimits.rootOperandBits { return nil }
         if isNegative {
             if n % 2 == 0 { return nil }
             guard let r = (-self).root(n) else { return nil }
