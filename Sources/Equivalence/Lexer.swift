@@ -3,7 +3,7 @@ struct Lexer {
     private let b: [UInt8]
     private var i = 0
     private(set) var tokens: [Token] = []
-    /// True when a construct was met that the lexer could not make sense of.
+    /// True when a non-ASCII scalar outside the `nonASCII` table was met (here or in a text group).
     private(set) var sawNonASCII = false
     private var bracketDepth = 0
 
@@ -38,10 +38,40 @@ struct Lexer {
         "omega", "Gamma", "Delta", "Theta", "Lambda", "Xi", "Sigma", "Upsilon", "Phi", "Psi", "Omega",
     ]
 
-    static let mappedScalars: Set<[UInt8]> = Set([
-        "²", "³", "√", "π", "∞", "≤", "⩽", "≥", "⩾", "≠", "≈", "∈", "×", "·", "⋅", "∙", "÷", "−", "–", "—", "±", "∪", "∩", "…", "⋯",
-        "°", "€", "£", "¥", "\u{00A0}", "\u{3000}", "\u{200B}", "，", "、", "；", "：", "（", "）", "。",
-    ].map { Array($0.utf8) })
+    /// The non-ASCII scalars that mean something, and the tokens each stands for (none: dropped as noise,
+    /// like degree signs, currency and wide spaces); any other non-ASCII text becomes a word.
+    private static let nonASCII: [String: [Token]] = [
+        "²": [.symbol(ASCII.caret), .number(whole: [UInt8(ascii: "2")], fraction: [])],
+        "³": [.symbol(ASCII.caret), .number(whole: [UInt8(ascii: "3")], fraction: [])],
+        "√": [.command("sqrt")],
+        "π": [.command("pi")],
+        "∞": [.command("infty")],
+        "≤": [.relation("<=")], "⩽": [.relation("<=")],
+        "≥": [.relation(">=")], "⩾": [.relation(">=")],
+        "≠": [.relation("!=")],
+        "≈": [.relation("~=")],
+        "∈": [.relation("in")],
+        "×": [.symbol(ASCII.asterisk)], "·": [.symbol(ASCII.asterisk)], "⋅": [.symbol(ASCII.asterisk)],
+        "∙": [.symbol(ASCII.asterisk)],
+        "÷": [.symbol(ASCII.slash)],
+        "−": [.symbol(ASCII.minus)], "–": [.symbol(ASCII.minus)], "—": [.symbol(ASCII.minus)],
+        "±": [.command("pm")],
+        "∪": [.command("cup")],
+        "∩": [.command("cap")],
+        "…": [.command("ldots")], "⋯": [.command("ldots")],
+        "°": [], "€": [], "£": [], "¥": [], "\u{00A0}": [], "\u{3000}": [], "\u{200B}": [],
+        "，": [.symbol(ASCII.comma)], "、": [.symbol(ASCII.comma)],
+        "；": [.symbol(ASCII.semicolon)],
+        "：": [.symbol(ASCII.colon)],
+        "（": [.symbol(ASCII.openParen)],
+        "）": [.symbol(ASCII.closeParen)],
+        "。": [.symbol(ASCII.period)],
+    ]
+
+    /// The UTF-8 bytes of `nonASCII`'s scalars: a run of unmapped scalars ends at one of them. (A scalar on
+    /// its own is looked up as a String, which also matches canonically equivalent spellings such as U+0387
+    /// for `·`; inside a run only these exact bytes end it.)
+    private static let nonASCIIBytes: Set<[UInt8]> = Set(nonASCII.keys.map { Array($0.utf8) })
 
     static let relationCommands: Set<String> = [
         "le", "leq", "ge", "geq", "ne", "neq", "lt", "gt", "approx", "cdot", "times", "div", "in", "to", "pm", "mp",
@@ -341,56 +371,33 @@ struct Lexer {
         }
     }
 
+    /// Length of the UTF-8 sequence that starts with `lead` (1 for a stray continuation byte).
+    private static func scalarLength(_ lead: UInt8) -> Int {
+        if lead >= 0xF0 { return 4 }
+        if lead >= 0xE0 { return 3 }
+        if lead >= 0xC0 { return 2 }
+        return 1
+    }
+
+    /// One non-ASCII scalar: its tokens from `nonASCII`, else one word for the whole run of unmapped scalars.
     private mutating func lexNonASCII() {
-        // Decode one scalar.
-        let c = b[i]
-        var len = 1
-        if c >= 0xF0 { len = 4 } else if c >= 0xE0 { len = 3 } else if c >= 0xC0 { len = 2 }
-        let end = min(b.count, i + len)
+        let end = min(b.count, i + Lexer.scalarLength(b[i]))
         let bytes = Array(b[i..<end])
         i = end
-        let s = String(decoding: bytes, as: UTF8.self)
-        switch s {
-        case "²": tokens.append(.symbol(ASCII.caret)); tokens.append(.number(whole: [UInt8(ascii: "2")], fraction: []))
-        case "³": tokens.append(.symbol(ASCII.caret)); tokens.append(.number(whole: [UInt8(ascii: "3")], fraction: []))
-        case "√": tokens.append(.command("sqrt"))
-        case "π": tokens.append(.command("pi"))
-        case "∞": tokens.append(.command("infty"))
-        case "≤", "⩽": tokens.append(.relation("<="))
-        case "≥", "⩾": tokens.append(.relation(">="))
-        case "≠": tokens.append(.relation("!="))
-        case "≈": tokens.append(.relation("~="))
-        case "∈": tokens.append(.relation("in"))
-        case "×", "·", "⋅", "∙": tokens.append(.symbol(ASCII.asterisk))
-        case "÷": tokens.append(.symbol(ASCII.slash))
-        case "−", "–", "—": tokens.append(.symbol(ASCII.minus))
-        case "±": tokens.append(.command("pm"))
-        case "∪": tokens.append(.command("cup"))
-        case "∩": tokens.append(.command("cap"))
-        case "…", "⋯": tokens.append(.command("ldots"))
-        case "°", "€", "£", "¥", "\u{00A0}", "\u{3000}", "\u{200B}": break
-        case "，", "、": tokens.append(.symbol(ASCII.comma))
-        case "；": tokens.append(.symbol(ASCII.semicolon))
-        case "：": tokens.append(.symbol(ASCII.colon))
-        case "（": tokens.append(.symbol(ASCII.openParen))
-        case "）": tokens.append(.symbol(ASCII.closeParen))
-        case "。": tokens.append(.symbol(ASCII.period))
-        default:
-            sawNonASCII = true
-            // One word for the whole run of unmapped non-ASCII scalars.
-            var run = bytes
-            while i < b.count && b[i] >= 0x80 {
-                let c2 = b[i]
-                var l2 = 1
-                if c2 >= 0xF0 { l2 = 4 } else if c2 >= 0xE0 { l2 = 3 } else if c2 >= 0xC0 { l2 = 2 }
-                let e2 = min(b.count, i + l2)
-                let sc = Array(b[i..<e2])
-                if Lexer.mappedScalars.contains(sc) { break }
-                run.append(contentsOf: sc)
-                i = e2
-            }
-            tokens.append(.word(String(decoding: run, as: UTF8.self)))
+        if let mapped = Lexer.nonASCII[String(decoding: bytes, as: UTF8.self)] {
+            tokens.append(contentsOf: mapped)
+            return
         }
+        sawNonASCII = true
+        var run = bytes
+        while i < b.count && b[i] >= 0x80 {
+            let e2 = min(b.count, i + Lexer.scalarLength(b[i]))
+            let scalar = Array(b[i..<e2])
+            if Lexer.nonASCIIBytes.contains(scalar) { break }
+            run.append(contentsOf: scalar)
+            i = e2
+        }
+        tokens.append(.word(String(decoding: run, as: UTF8.self)))
     }
 }
 
