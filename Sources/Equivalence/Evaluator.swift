@@ -48,45 +48,9 @@ struct Evaluator {
             case .fail: return .fail
             }
         case .add(let xs):
-            var exact: ExactComplex? = ExactComplex(.zero)
-            var approx = Complex(0)
-            var scale = 0.0
-            for x in xs {
-                let v = value(x)
-                switch v {
-                case .fail: return .fail
-                case .exact(let e):
-                    if let acc = exact {
-                        exact = spend(acc, e) ? (acc + e) : nil
-                    }
-                    approx = approx + e.approx
-                case .approx(let c, _):
-                    exact = nil
-                    approx = approx + c
-                }
-                scale = Swift.max(scale, v.scale)
-            }
-            if let exact { return .exact(exact) }
-            return Evaluator.approx(approx, scale)
+            return fold(xs, exactly: (ExactComplex(.zero), +), numerically: (Complex(0), +))
         case .mul(let xs):
-            var exact: ExactComplex? = ExactComplex(.one)
-            var approx = Complex(1)
-            var scale = 0.0
-            for x in xs {
-                let v = value(x)
-                switch v {
-                case .fail: return .fail
-                case .exact(let e):
-                    if let acc = exact { exact = spend(acc, e) ? (acc * e) : nil }
-                    approx = approx * e.approx
-                case .approx(let c, _):
-                    exact = nil
-                    approx = approx * c
-                }
-                scale = Swift.max(scale, v.scale)
-            }
-            if let exact { return .exact(exact) }
-            return Evaluator.approx(approx, Swift.max(scale, approx.magnitude))
+            return fold(xs, exactly: (ExactComplex(.one), *), numerically: (Complex(1), *))
         case .div(let a, let b):
             let va = value(a)
             let vb = value(b)
@@ -105,6 +69,32 @@ struct Evaluator {
         default:
             return .fail
         }
+    }
+
+    /// A sum or product (`op` from `identity`) of the operands' values: exact while every operand is exact and
+    /// the budget affords each step, else numeric (the numeric result is computed alongside all the way).
+    private mutating func fold(
+        _ xs: [Node], exactly: (identity: ExactComplex, op: (ExactComplex, ExactComplex) -> ExactComplex?),
+        numerically: (identity: Complex, op: (Complex, Complex) -> Complex)
+    ) -> Value {
+        var exact: ExactComplex? = exactly.identity
+        var approx = numerically.identity
+        var scale = 0.0
+        for x in xs {
+            let v = value(x)
+            switch v {
+            case .fail: return .fail
+            case .exact(let e):
+                if let acc = exact { exact = spend(acc, e) ? exactly.op(acc, e) : nil }
+                approx = numerically.op(approx, e.approx)
+            case .approx(let c, _):
+                exact = nil
+                approx = numerically.op(approx, c)
+            }
+            scale = Swift.max(scale, v.scale)
+        }
+        if let exact { return .exact(exact) }
+        return Evaluator.approx(approx, scale)
     }
 
     private mutating func power(_ va: Value, _ vb: Value) -> Value {
