@@ -84,8 +84,9 @@ enum EquivalenceLimits {
 
     // MARK: Exact arithmetic
 
-    /// Largest magnitude, in bits, that checked BigInt and Rational operations produce; larger results
-    /// are refused (nil), never rounded.
+    /// Size, in bits, past which exact arithmetic refuses a result (nil) instead of rounding it: checked by
+    /// `Rational(_:_:)` on its parts (every big sum, product and quotient) and, from a lower bound, by
+    /// `BigInt.power`; factorials and binomials have their own caps.
     static let integerBits = 8_192
     /// Longest run of decimal digits read as one integer (a backstop: answers are at most `answerBytes`).
     static let decimalDigits = 6_000

@@ -109,12 +109,7 @@ struct Lexer {
         case "varnothing", "emptyset": tokens.append(.command("emptyset"))
         case "prime": tokens.append(.symbol(ASCII.apostrophe))
         case "dagger": tokens.append(.ident("dagger"))
-        default:
-            if Lexer.greek.contains(name) {
-                tokens.append(.command(name))
-            } else {
-                tokens.append(.command(name))
-            }
+        default: tokens.append(.command(name)) // Greek letters, functions and any other command, by name
         }
     }
 

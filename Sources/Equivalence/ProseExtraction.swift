@@ -23,7 +23,7 @@ enum ProseExtraction {
         return found
     }
 
-    /// The sentence tail after position `from`: stops at a newline, ". ", "。" (leading whitespace skipped).
+    /// The sentence tail after position `from`: stops at a newline, ". ", "。" (leading blanks and colons skipped).
     private static func sentence(_ b: [UInt8], from: Int) -> [UInt8] {
         var s = from
         while s < b.count && (b[s] == ASCII.space || b[s] == ASCII.newline || b[s] == ASCII.colon || b[s] == ASCII.tab) { s += 1 }
