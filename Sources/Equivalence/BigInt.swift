@@ -1,17 +1,15 @@
-/// An arbitrary-precision signed integer (sign and magnitude, base 2^32 limbs), the backbone of exact rational arithmetic.
-public struct BigInt: Sendable, Hashable, Comparable, CustomStringConvertible {
+/// An arbitrary-precision signed integer (sign and magnitude, base 2^32 limbs), the backbone of exact rational
+/// arithmetic (internal).
+struct BigInt: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// True for values below zero (never set for zero).
-    public private(set) var negative: Bool
+    private(set) var negative: Bool
     /// Magnitude, little-endian base-2^32 limbs with no high zero limbs (empty for zero).
     private(set) var limbs: [UInt32]
 
-    /// The largest magnitude, in bits, that checked operations produce; larger results are refused (nil).
-    public static let maxBits = 8_192
-
     /// Zero.
-    public static let zero = BigInt(negative: false, limbs: [])
+    static let zero = BigInt(negative: false, limbs: [])
     /// One.
-    public static let one = BigInt(1)
+    static let one = BigInt(1)
 
     init(negative: Bool, limbs: [UInt32]) {
         var l = limbs
@@ -21,7 +19,7 @@ public struct BigInt: Sendable, Hashable, Comparable, CustomStringConvertible {
     }
 
     /// Makes a BigInt from a machine integer.
-    public init(_ value: Int) {
+    init(_ value: Int) {
         let mag = value.magnitude
         var l: [UInt32] = []
         if mag != 0 {
@@ -33,14 +31,14 @@ public struct BigInt: Sendable, Hashable, Comparable, CustomStringConvertible {
     }
 
     /// Parses a run of ASCII decimal digits (no sign); nil when empty, not digits, or too long.
-    public init?<C: Collection>(decimalDigits digits: C) where C.Element == UInt8 {
-        if digits.isEmpty || digits.count > 6000 { return nil }
+    init?<C: Collection>(decimalDigits digits: C) where C.Element == UInt8 {
+        if digits.isEmpty || digits.count > EquivalenceLimits.decimalDigits { return nil }
         var result: [UInt32] = []
         var chunk: UInt32 = 0
         var chunkLen = 0
         for d in digits {
-            guard d >= 48 && d <= 57 else { return nil }
-            chunk = chunk * 10 + UInt32(d - 48)
+            guard ASCII.isDigit(d) else { return nil }
+            chunk = chunk * 10 + UInt32(d - UInt8(ascii: "0"))
             chunkLen += 1
             if chunkLen == 9 {
                 BigInt.mulAddSmall(&result, 1_000_000_000, chunk)
@@ -57,28 +55,28 @@ public struct BigInt: Sendable, Hashable, Comparable, CustomStringConvertible {
     }
 
     /// True when the value is zero.
-    public var isZero: Bool { limbs.isEmpty }
+    var isZero: Bool { limbs.isEmpty }
     /// True when the value is one.
-    public var isOne: Bool { !negative && limbs.count == 1 && limbs[0] == 1 }
+    var isOne: Bool { !negative && limbs.count == 1 && limbs[0] == 1 }
     /// Number of significant bits of the magnitude.
-    public var bitWidth: Int {
+    var bitWidth: Int {
         guard let top = limbs.last else { return 0 }
         return limbs.count * 32 - top.leadingZeroBitCount
     }
     /// True when the value is even.
-    public var isEven: Bool { limbs.isEmpty || limbs[0] & 1 == 0 }
+    var isEven: Bool { limbs.isEmpty || limbs[0] & 1 == 0 }
     /// The absolute value.
-    public var magnitude: BigInt { BigInt(negative: false, limbs: limbs) }
+    var magnitude: BigInt { BigInt(negative: false, limbs: limbs) }
     /// The value as an Int when it fits.
-    public var intValue: Int? {
+    var intValue: Int? {
         if limbs.count > 2 { return nil }
         var m: UInt64 = 0
         for (i, l) in limbs.enumerated() { m |= UInt64(l) << (32 * UInt64(i)) }
         if m > UInt64(Int.max) { return nil }
         return negative ? -Int(m) : Int(m)
     }
-    /// Nearest Double (infinite when out of range).
-    public var doubleValue: Double {
+    /// The value as a Double (rounded; infinite when out of range).
+    var doubleValue: Double {
         var d = 0.0
         for l in limbs.reversed() { d = d * 4294967296.0 + Double(l) }
         return negative ? -d : d
@@ -230,10 +228,10 @@ public struct BigInt: Sendable, Hashable, Comparable, CustomStringConvertible {
     }
 
     /// Negation.
-    public static prefix func - (x: BigInt) -> BigInt { BigInt(negative: !x.negative, limbs: x.limbs) }
+    static prefix func - (x: BigInt) -> BigInt { BigInt(negative: !x.negative, limbs: x.limbs) }
 
     /// Sum.
-    public static func + (a: BigInt, b: BigInt) -> BigInt {
+    static func + (a: BigInt, b: BigInt) -> BigInt {
         if a.negative == b.negative { return BigInt(negative: a.negative, limbs: addMag(a.limbs, b.limbs)) }
         let c = compareMag(a.limbs, b.limbs)
         if c == 0 { return .zero }
@@ -242,22 +240,22 @@ public struct BigInt: Sendable, Hashable, Comparable, CustomStringConvertible {
     }
 
     /// Difference.
-    public static func - (a: BigInt, b: BigInt) -> BigInt { a + (-b) }
+    static func - (a: BigInt, b: BigInt) -> BigInt { a + (-b) }
 
     /// Product (unchecked size; callers bound operands).
-    public static func * (a: BigInt, b: BigInt) -> BigInt {
+    static func * (a: BigInt, b: BigInt) -> BigInt {
         BigInt(negative: a.negative != b.negative, limbs: mulMag(a.limbs, b.limbs))
     }
 
     /// Truncated division and remainder; nil for a zero divisor.
-    public func quotientAndRemainder(dividingBy d: BigInt) -> (quotient: BigInt, remainder: BigInt)? {
+    func quotientAndRemainder(dividingBy d: BigInt) -> (quotient: BigInt, remainder: BigInt)? {
         if d.isZero { return nil }
         let (q, r) = BigInt.divModMag(limbs, d.limbs)
         return (BigInt(negative: negative != d.negative, limbs: q), BigInt(negative: negative, limbs: r))
     }
 
     /// Greatest common divisor (non-negative).
-    public static func gcd(_ a: BigInt, _ b: BigInt) -> BigInt {
+    static func gcd(_ a: BigInt, _ b: BigInt) -> BigInt {
         var x = a.limbs
         var y = b.limbs
         while !y.isEmpty {
@@ -276,14 +274,15 @@ public struct BigInt: Sendable, Hashable, Comparable, CustomStringConvertible {
         return BigInt(negative: false, limbs: x)
     }
 
-    /// Power with a bound on the result size; nil when the result would exceed maxBits.
-    public func power(_ e: Int) -> BigInt? {
+    /// Power; nil for a negative exponent, or when (bitWidth - 1) × e, a lower bound of the result's size, exceeds
+    /// `EquivalenceLimits.integerBits`.
+    func power(_ e: Int) -> BigInt? {
         if e < 0 { return nil }
         if e == 0 { return .one }
         if isZero { return .zero }
         if limbs.count == 1 && limbs[0] == 1 { return (negative && e & 1 == 1) ? -BigInt.one : .one }
         let est = (bitWidth - 1) * e
-        if est > BigInt.maxBits { return nil }
+        if est > EquivalenceLimits.integerBits { return nil }
         var result = BigInt.one
         var base = self
         var k = e
@@ -296,7 +295,7 @@ public struct BigInt: Sendable, Hashable, Comparable, CustomStringConvertible {
     }
 
     /// Exact integer n-th root of a non-negative value when it exists.
-    public func exactRoot(_ n: Int) -> BigInt? {
+    func exactRoot(_ n: Int) -> BigInt? {
         if negative || n < 1 { return nil }
         if n == 1 || isZero || isOne { return self }
         // Newton iteration from an upper bound.
@@ -305,7 +304,7 @@ public struct BigInt: Sendable, Hashable, Comparable, CustomStringConvertible {
         let nB = BigInt(n)
         let nm1 = BigInt(n - 1)
         var guardCount = 0
-        while guardCount < 10_000 {
+        while guardCount < EquivalenceLimits.newtonSteps {
             guardCount += 1
             guard let xp = x.power(n - 1), let (q, _) = self.quotientAndRemainder(dividingBy: xp),
                   let (y, _) = (nm1 * x + q).quotientAndRemainder(dividingBy: nB) else { return nil }
@@ -328,7 +327,7 @@ public struct BigInt: Sendable, Hashable, Comparable, CustomStringConvertible {
     }
 
     /// Decimal text.
-    public var description: String {
+    var description: String {
         if limbs.isEmpty { return "0" }
         var parts: [UInt32] = []
         var cur = limbs
@@ -348,7 +347,7 @@ public struct BigInt: Sendable, Hashable, Comparable, CustomStringConvertible {
     }
 
     /// Ordering.
-    public static func < (a: BigInt, b: BigInt) -> Bool {
+    static func < (a: BigInt, b: BigInt) -> Bool {
         if a.negative != b.negative { return a.negative }
         let c = compareMag(a.limbs, b.limbs)
         return a.negative ? c > 0 : c < 0

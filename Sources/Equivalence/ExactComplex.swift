@@ -37,7 +37,7 @@ struct ExactComplex: Sendable, Hashable {
         guard let num = a * conj, let r = num.re / den, let i = num.im / den else { return nil }
         return ExactComplex(r, i)
     }
-    /// Integer power by squaring (bounded by BigInt.maxBits).
+    /// Integer power by squaring (bounded by `EquivalenceLimits.integerBits`).
     func power(_ e: Int) -> ExactComplex? {
         if isReal {
             guard let r = re.power(e) else { return nil }

@@ -49,7 +49,7 @@ indirect enum Form: Sendable {
 
     /// Symmetric structural equivalence.
     static func equal(_ a: Form, _ b: Form, _ depth: Int = 0) -> Bool {
-        if depth > 40 { return false }
+        if depth > EquivalenceLimits.formComparisonDepth { return false }
         let d = depth + 1
         switch (a, b) {
         case (.labelled(let v1, let e1), .labelled(let v2, let e2)):
@@ -94,7 +94,7 @@ indirect enum Form: Sendable {
     }
 
     private static func matchAll(_ xs: [Form], _ ys: [Form], _ d: Int) -> Bool {
-        if xs.count * ys.count > 4096 { return false }
+        if xs.count * ys.count > EquivalenceLimits.setComparisons { return false }
         return xs.allSatisfy { x in ys.contains { equal(x, $0, d) } }
     }
 }

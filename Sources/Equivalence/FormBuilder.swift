@@ -1,12 +1,13 @@
 /// Turns a parse tree into a Form: relations, ± expansion, intervals from inequalities (internal).
 enum FormBuilder {
     static func build(_ n: Node, _ depth: Int = 0) -> Form {
-        if depth > 60 { return .raw(Canonical.text(n)) }
+        if depth > EquivalenceLimits.treeDepth { return .raw(Canonical.text(n)) }
         let d = depth + 1
         switch n {
         case .set(let items):
             var forms: [Form] = []
             for it in items {
+                // A list with an ellipsis is an ordered pattern; bracket bytes 0 mean "no brackets".
                 if case .ellipsis = it { return .tuple(items.map { build($0, d) }, open: 0, close: 0) }
                 let f = build(it, d)
                 if containsPM(it), case .set(let xs) = f { forms.append(contentsOf: xs) } else { forms.append(f) }
@@ -17,7 +18,7 @@ enum FormBuilder {
         case .union(let items):
             return .union(items.map { build($0, d) })
         case .ratio(let items):
-            return .tuple(items.map { build($0, d) }, open: 58, close: 58)
+            return .tuple(items.map { build($0, d) }, open: ASCII.colon, close: ASCII.colon)
         case .matrix(let rows):
             let cols = rows.first?.count ?? 0
             return .matrix(rows: rows.count, cols: cols, cells: rows.flatMap { $0 }.map { build($0, d) })
@@ -44,7 +45,7 @@ enum FormBuilder {
 
     /// Matrix sums, scalar multiples and products, computed cell by cell (small matrices only).
     static func matrixValue(_ n: Node, _ depth: Int) -> [[Node]]? {
-        if depth > 20 { return nil }
+        if depth > EquivalenceLimits.matrixExpressionDepth { return nil }
         switch n {
         case .matrix(let rows): return rows
         case .neg(let x):
@@ -69,7 +70,10 @@ enum FormBuilder {
                 if let m = matrixValue(x, depth + 1) {
                     if let a = acc {
                         let inner = a.first?.count ?? 0
-                        guard inner == m.count, inner > 0, inner <= 8, a.count <= 8, (m.first?.count ?? 0) <= 8 else { return nil }
+                        let side = EquivalenceLimits.matrixProductSide
+                        guard inner == m.count, inner > 0, inner <= side, a.count <= side, (m.first?.count ?? 0) <= side else {
+                            return nil
+                        }
                         let cols = m.first?.count ?? 0
                         acc = a.map { row in (0..<cols).map { j in .add((0..<inner).map { k in .mul([row[k], m[k][j]]) }) } }
                     } else {
@@ -112,13 +116,13 @@ enum FormBuilder {
         }
     }
 
-    /// All sign choices of ± (at most 8 branches).
+    /// All sign choices of ± (none when there are more than `EquivalenceLimits.plusMinusSigns` signs).
     static func expandPM(_ n: Node) -> [Node] {
         var out: [Node] = []
-        for mask in 0..<8 {
+        for mask in 0..<(1 << EquivalenceLimits.plusMinusSigns) {
             var idx = 0
             let b = choose(n, mask, &idx)
-            if idx > 3 { return [] }
+            if idx > EquivalenceLimits.plusMinusSigns { return [] }
             if mask >= (1 << idx) { break }
             out.append(b)
         }
@@ -238,7 +242,7 @@ enum FormBuilder {
         let ninf = Form.scalar(Scalar(.neg(.const("inf"))))
         func bracket(_ op: String, open: Bool) -> UInt8 {
             let strict = op == "<" || op == ">"
-            return open ? (strict ? 40 : 91) : (strict ? 41 : 93)
+            return open ? (strict ? ASCII.openParen : ASCII.openBracket) : (strict ? ASCII.closeParen : ASCII.closeBracket)
         }
         if sides.count == 2, ops[0] != "!=" {
             var label: Node
@@ -255,8 +259,8 @@ enum FormBuilder {
             _ = label
             let b = build(bound, d)
             switch op {
-            case "<", "<=": return .tuple([ninf, b], open: 40, close: bracket(op, open: false))
-            default: return .tuple([b, inf], open: bracket(op, open: true), close: 41)
+            case "<", "<=": return .tuple([ninf, b], open: ASCII.openParen, close: bracket(op, open: false))
+            default: return .tuple([b, inf], open: bracket(op, open: true), close: ASCII.closeParen)
             }
         }
         if sides.count == 3, isLabel(sides[1]), !Scalar.hasVariables(sides[0]), !Scalar.hasVariables(sides[2]) {

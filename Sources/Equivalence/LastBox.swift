@@ -28,10 +28,6 @@ public enum LastBox {
 
     private static let boxed: [UInt8] = Array("\\boxed".utf8)
     private static let fbox: [UInt8] = Array("\\fbox".utf8)
-    private static let openBrace = UInt8(ascii: "{")
-    private static let closeBrace = UInt8(ascii: "}")
-    private static let dollar = UInt8(ascii: "$")
-    private static let newline = UInt8(ascii: "\n")
 
     /// The last box of a text given as UTF-8 bytes, or nil when it has none.
     public static func find(in text: UnsafeBufferPointer<UInt8>) -> Match? {
@@ -56,21 +52,21 @@ public enum LastBox {
         var limit = text.count
         while let start = lastIndex(of: marker, in: text, before: limit) {
             let after = start + marker.count
-            if after < text.count, text[after] == openBrace {
+            if after < text.count, text[after] == ASCII.openBrace {
                 guard let close = matchingBrace(in: text, open: after) else { return nil }
                 return Match(kind: kind, content: after + 1 ..< close, whole: start ..< close + 1)
             }
             if allowSpaceForm, after < text.count, isBlank(text[after]) {
                 var from = after
                 while from < text.count, isBlank(text[from]) { from += 1 }
-                if from < text.count, text[from] == openBrace {  // `\boxed {5}` is a braced box
+                if from < text.count, text[from] == ASCII.openBrace {  // `\boxed {5}` is a braced box
                     guard let close = matchingBrace(in: text, open: from) else { return nil }
                     return Match(kind: kind, content: from + 1 ..< close, whole: start ..< close + 1)
                 }
                 var to = from
-                while to < text.count, text[to] != dollar, text[to] != newline { to += 1 }
+                while to < text.count, text[to] != ASCII.dollar, text[to] != ASCII.newline { to += 1 }
                 var trimmed = to
-                while trimmed > from, isSpace(text[trimmed - 1]) { trimmed -= 1 }
+                while trimmed > from, ASCII.isSpace(text[trimmed - 1]) { trimmed -= 1 }
                 return Match(kind: .boxedSpace, content: from ..< trimmed, whole: start ..< trimmed)
             }
             limit = start
@@ -84,9 +80,9 @@ public enum LastBox {
         var i = open
         while i < text.count {
             let byte = text[i]
-            if byte == openBrace {
+            if byte == ASCII.openBrace {
                 depth += 1
-            } else if byte == closeBrace {
+            } else if byte == ASCII.closeBrace {
                 depth -= 1
                 if depth == 0 { return i }
             }
@@ -111,7 +107,5 @@ public enum LastBox {
         return nil
     }
 
-    private static func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
-
-    private static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A }
+    private static func isBlank(_ byte: UInt8) -> Bool { byte == ASCII.space || byte == ASCII.tab }
 }

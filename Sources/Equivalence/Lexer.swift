@@ -3,7 +3,7 @@ struct Lexer {
     private let b: [UInt8]
     private var i = 0
     private(set) var tokens: [Token] = []
-    /// True when a construct was met that the lexer could not make sense of.
+    /// True when a non-ASCII scalar outside the `nonASCII` table was met (here or in a text group).
     private(set) var sawNonASCII = false
     private var bracketDepth = 0
 
@@ -17,9 +17,6 @@ struct Lexer {
     }
 
     private func peek(_ k: Int = 0) -> UInt8 { i + k < b.count ? b[i + k] : 0 }
-
-    private static func isLetter(_ c: UInt8) -> Bool { (c >= 65 && c <= 90) || (c >= 97 && c <= 122) }
-    private static func isDigit(_ c: UInt8) -> Bool { c >= 48 && c <= 57 }
 
     private static let dropCommands: Set<String> = [
         "left", "right", "big", "Big", "bigg", "Bigg", "bigl", "bigr", "Bigl", "Bigr", "biggl", "biggr",
@@ -41,10 +38,40 @@ struct Lexer {
         "omega", "Gamma", "Delta", "Theta", "Lambda", "Xi", "Sigma", "Upsilon", "Phi", "Psi", "Omega",
     ]
 
-    static let mappedScalars: Set<[UInt8]> = Set([
-        "²", "³", "√", "π", "∞", "≤", "⩽", "≥", "⩾", "≠", "≈", "∈", "×", "·", "⋅", "∙", "÷", "−", "–", "—", "±", "∪", "∩", "…", "⋯",
-        "°", "€", "£", "¥", "\u{00A0}", "\u{3000}", "\u{200B}", "，", "、", "；", "：", "（", "）", "。",
-    ].map { Array($0.utf8) })
+    /// The non-ASCII scalars that mean something, and the tokens each stands for (none: dropped as noise,
+    /// like degree signs, currency and wide spaces); any other non-ASCII text becomes a word.
+    private static let nonASCII: [String: [Token]] = [
+        "²": [.symbol(ASCII.caret), .number(whole: [UInt8(ascii: "2")], fraction: [])],
+        "³": [.symbol(ASCII.caret), .number(whole: [UInt8(ascii: "3")], fraction: [])],
+        "√": [.command("sqrt")],
+        "π": [.command("pi")],
+        "∞": [.command("infty")],
+        "≤": [.relation("<=")], "⩽": [.relation("<=")],
+        "≥": [.relation(">=")], "⩾": [.relation(">=")],
+        "≠": [.relation("!=")],
+        "≈": [.relation("~=")],
+        "∈": [.relation("in")],
+        "×": [.symbol(ASCII.asterisk)], "·": [.symbol(ASCII.asterisk)], "⋅": [.symbol(ASCII.asterisk)],
+        "∙": [.symbol(ASCII.asterisk)],
+        "÷": [.symbol(ASCII.slash)],
+        "−": [.symbol(ASCII.minus)], "–": [.symbol(ASCII.minus)], "—": [.symbol(ASCII.minus)],
+        "±": [.command("pm")],
+        "∪": [.command("cup")],
+        "∩": [.command("cap")],
+        "…": [.command("ldots")], "⋯": [.command("ldots")],
+        "°": [], "€": [], "£": [], "¥": [], "\u{00A0}": [], "\u{3000}": [], "\u{200B}": [],
+        "，": [.symbol(ASCII.comma)], "、": [.symbol(ASCII.comma)],
+        "；": [.symbol(ASCII.semicolon)],
+        "：": [.symbol(ASCII.colon)],
+        "（": [.symbol(ASCII.openParen)],
+        "）": [.symbol(ASCII.closeParen)],
+        "。": [.symbol(ASCII.period)],
+    ]
+
+    /// The UTF-8 bytes of `nonASCII`'s scalars: a run of unmapped scalars ends at one of them. (A scalar on
+    /// its own is looked up as a String, which also matches canonically equivalent spellings such as U+0387
+    /// for `·`; inside a run only these exact bytes end it.)
+    private static let nonASCIIBytes: Set<[UInt8]> = Set(nonASCII.keys.map { Array($0.utf8) })
 
     static let relationCommands: Set<String> = [
         "le", "leq", "ge", "geq", "ne", "neq", "lt", "gt", "approx", "cdot", "times", "div", "in", "to", "pm", "mp",
@@ -60,34 +87,29 @@ struct Lexer {
         case "le", "leq", "leqslant", "leqq": tokens.append(.relation("<="))
         case "ge", "geq", "geqslant", "geqq": tokens.append(.relation(">="))
         case "ne", "neq": tokens.append(.relation("!="))
-        case "lt": tokens.append(.symbol(60))
-        case "gt": tokens.append(.symbol(62))
+        case "lt": tokens.append(.symbol(ASCII.less))
+        case "gt": tokens.append(.symbol(ASCII.greater))
         case "approx", "simeq", "thickapprox", "sim", "cong": tokens.append(.relation("~="))
         case "in": tokens.append(.relation("in"))
         case "to", "rightarrow", "Rightarrow", "implies", "Longrightarrow", "longrightarrow", "iff",
              "Leftrightarrow", "mapsto":
             tokens.append(.relation("=>"))
-        case "cdot", "times", "ast", "bullet", "cdotp": tokens.append(.symbol(42))
-        case "div": tokens.append(.symbol(47))
-        case "colon": tokens.append(.symbol(58))
-        case "lvert", "rvert", "vert", "|", "Vert", "lVert", "rVert", "mid": tokens.append(.symbol(124))
+        case "cdot", "times", "ast", "bullet", "cdotp": tokens.append(.symbol(ASCII.asterisk))
+        case "div": tokens.append(.symbol(ASCII.slash))
+        case "colon": tokens.append(.symbol(ASCII.colon))
+        case "lvert", "rvert", "vert", "|", "Vert", "lVert", "rVert", "mid": tokens.append(.symbol(ASCII.bar))
         case "lbrace": tokens.append(.command("{"))
         case "rbrace": tokens.append(.command("}"))
-        case "langle": tokens.append(.symbol(40))
-        case "rangle": tokens.append(.symbol(41))
+        case "langle": tokens.append(.symbol(ASCII.openParen))
+        case "rangle": tokens.append(.symbol(ASCII.closeParen))
         case "ldots", "cdots", "dots", "dotsc", "dotsb", "dotsm", "vdots", "ddots", "hdots": tokens.append(.command("ldots"))
         case "lnot", "neg": tokens.append(.word("not"))
         case "land", "wedge": tokens.append(.word("and"))
         case "lor", "vee": tokens.append(.word("or"))
         case "varnothing", "emptyset": tokens.append(.command("emptyset"))
-        case "prime": tokens.append(.symbol(39))
+        case "prime": tokens.append(.symbol(ASCII.apostrophe))
         case "dagger": tokens.append(.ident("dagger"))
-        default:
-            if Lexer.greek.contains(name) {
-                tokens.append(.command(name))
-            } else {
-                tokens.append(.command(name))
-            }
+        default: tokens.append(.command(name)) // Greek letters, functions and any other command, by name
         }
     }
 
@@ -105,22 +127,24 @@ struct Lexer {
     private mutating func run(textMode: Bool) {
         while i < b.count {
             let c = b[i]
-            if c == 32 || c == 9 || c == 10 || c == 13 || c == 12 || c == 11 || c == 36 || c == 37 || c == 126 {
+            // White space, `$`, `%` and `~` carry no meaning.
+            if ASCII.isSpace(c) || c == ASCII.formFeed || c == ASCII.verticalTab || c == ASCII.dollar || c == ASCII.percent
+                || c == ASCII.tilde {
                 i += 1
                 continue
             }
-            if Lexer.isDigit(c) || (c == 46 && Lexer.isDigit(peek(1))) {
+            if ASCII.isDigit(c) || (c == ASCII.period && ASCII.isDigit(peek(1))) {
                 lexNumber()
                 continue
             }
-            if Lexer.isLetter(c) {
+            if ASCII.isLetter(c) {
                 let start = i
-                while i < b.count && Lexer.isLetter(b[i]) { i += 1 }
+                while i < b.count && ASCII.isLetter(b[i]) { i += 1 }
                 let s = String(decoding: b[start..<i], as: UTF8.self)
                 tokens.append(.ident(s))
                 continue
             }
-            if c == 92 { // backslash
+            if c == ASCII.backslash {
                 lexCommand()
                 continue
             }
@@ -128,24 +152,29 @@ struct Lexer {
                 lexNonASCII()
                 continue
             }
-            if c == 60 || c == 62 || c == 33 || c == 61 {
+            if c == ASCII.less || c == ASCII.greater || c == ASCII.exclamation || c == ASCII.equals {
                 let n = peek(1)
-                if n == 61 {
+                if n == ASCII.equals { // <= >= != ==
                     i += 2
-                    tokens.append(c == 61 ? .symbol(61) : .relation(c == 60 ? "<=" : (c == 62 ? ">=" : "!=")))
+                    tokens.append(c == ASCII.equals ? .symbol(ASCII.equals)
+                        : .relation(c == ASCII.less ? "<=" : (c == ASCII.greater ? ">=" : "!=")))
                     continue
                 }
-                if c == 61 && n == 62 { i += 2; tokens.append(.relation("=>")); continue }
-                if c == 60 && n == 62 { i += 2; tokens.append(.relation("!=")); continue }
+                if c == ASCII.equals && n == ASCII.greater { i += 2; tokens.append(.relation("=>")); continue }
+                if c == ASCII.less && n == ASCII.greater { i += 2; tokens.append(.relation("!=")); continue }
             }
-            if c == 94 { // ^: swallow ^\circ, ^{\circ}, ^\prime
+            if c == ASCII.caret { // swallow ^\circ, ^{\circ}, ^\degree; ^\prime is a prime
                 if matchAhead("^\\circ") { i += 6; continue }
                 if matchAhead("^{\\circ}") { i += 8; continue }
                 if matchAhead("^\\degree") { i += 8; continue }
-                if matchAhead("^{\\prime}") { i += 9; tokens.append(.symbol(39)); continue }
-                if matchAhead("^\\prime") { i += 7; tokens.append(.symbol(39)); continue }
+                if matchAhead("^{\\prime}") { i += 9; tokens.append(.symbol(ASCII.apostrophe)); continue }
+                if matchAhead("^\\prime") { i += 7; tokens.append(.symbol(ASCII.apostrophe)); continue }
             }
-            if c == 40 || c == 91 { bracketDepth += 1 } else if (c == 41 || c == 93) && bracketDepth > 0 { bracketDepth -= 1 }
+            if c == ASCII.openParen || c == ASCII.openBracket {
+                bracketDepth += 1
+            } else if (c == ASCII.closeParen || c == ASCII.closeBracket) && bracketDepth > 0 {
+                bracketDepth -= 1
+            }
             tokens.append(.symbol(c))
             i += 1
         }
@@ -163,7 +192,7 @@ struct Lexer {
     private mutating func lexNumber() {
         var whole: [UInt8] = []
         var frac: [UInt8] = []
-        while i < b.count && Lexer.isDigit(b[i]) { whole.append(b[i]); i += 1 }
+        while i < b.count && ASCII.isDigit(b[i]) { whole.append(b[i]); i += 1 }
         // Thousands separators: first group 1-3 digits, then groups of exactly 3.
         var groups = 0
         var groupStart = i
@@ -174,21 +203,21 @@ struct Lexer {
                 progressed = false
                 var j = i
                 var sepLen = 0
-                if j < b.count && b[j] == 44 { // ,
+                if j < b.count && b[j] == ASCII.comma { // ,
                     sepLen = 1
-                    if j + 2 < b.count && b[j + 1] == 92 && b[j + 2] == 33 { // ,\!
+                    if j + 2 < b.count && b[j + 1] == ASCII.backslash && b[j + 2] == ASCII.exclamation { // ,\!
                         sepLen = 3
-                        while j + sepLen < b.count && b[j + sepLen] == 32 { sepLen += 1 }
+                        while j + sepLen < b.count && b[j + sepLen] == ASCII.space { sepLen += 1 }
                     }
-                } else if j + 2 < b.count && b[j] == 123 && b[j + 1] == 44 && b[j + 2] == 125 { // {,}
+                } else if j + 2 < b.count && b[j] == ASCII.openBrace && b[j + 1] == ASCII.comma && b[j + 2] == ASCII.closeBrace { // {,}
                     sepLen = 3
-                } else if j + 1 < b.count && b[j] == 32 && Lexer.isDigit(b[j + 1]) && !(tokens.last == .symbol(44)) {
+                } else if j + 1 < b.count && b[j] == ASCII.space && ASCII.isDigit(b[j + 1]) && !(tokens.last == .symbol(ASCII.comma)) {
                     sepLen = 1
                 }
                 if sepLen > 0 {
                     j += sepLen
-                    if j + 3 <= b.count && Lexer.isDigit(b[j]) && Lexer.isDigit(b[j + 1]) && Lexer.isDigit(b[j + 2])
-                        && (j + 3 == b.count || !Lexer.isDigit(b[j + 3])) {
+                    if j + 3 <= b.count && ASCII.isDigit(b[j]) && ASCII.isDigit(b[j + 1]) && ASCII.isDigit(b[j + 2])
+                        && (j + 3 == b.count || !ASCII.isDigit(b[j + 3])) {
                         if groups == 0 { groupStart = i }
                         if sepLen > 1 { strongSeparator = true }
                         whole.append(contentsOf: b[j..<(j + 3)])
@@ -204,12 +233,13 @@ struct Lexer {
             i = groupStart
             whole.removeLast(3)
         }
-        if i + 1 < b.count && b[i] == 46 && Lexer.isDigit(b[i + 1]) {
+        if i + 1 < b.count && b[i] == ASCII.period && ASCII.isDigit(b[i + 1]) {
             i += 1
-            while i < b.count && Lexer.isDigit(b[i]) { frac.append(b[i]); i += 1 }
-        } else if i < b.count && b[i] == 46 && matchAhead(".\\overline") {
+            while i < b.count && ASCII.isDigit(b[i]) { frac.append(b[i]); i += 1 }
+        } else if i < b.count && b[i] == ASCII.period && matchAhead(".\\overline") {
             i += 1 // 0.\overline{3}
-        } else if i < b.count && b[i] == 46 && whole.count > 0 && (i + 1 == b.count || b[i + 1] == 32 || b[i + 1] == 36) {
+        } else if i < b.count && b[i] == ASCII.period && whole.count > 0
+            && (i + 1 == b.count || b[i + 1] == ASCII.space || b[i + 1] == ASCII.dollar) {
             i += 1 // "5." trailing period
         }
         tokens.append(.number(whole: whole, fraction: frac))
@@ -217,13 +247,13 @@ struct Lexer {
 
     private mutating func readGroupRaw() -> [UInt8]? {
         var j = i
-        while j < b.count && b[j] == 32 { j += 1 }
-        guard j < b.count, b[j] == 123 else { return nil }
+        while j < b.count && b[j] == ASCII.space { j += 1 }
+        guard j < b.count, b[j] == ASCII.openBrace else { return nil }
         var depth = 0
         var k = j
         while k < b.count {
-            if b[k] == 92 { k += 2; continue }
-            if b[k] == 123 { depth += 1 } else if b[k] == 125 {
+            if b[k] == ASCII.backslash { k += 2; continue }
+            if b[k] == ASCII.openBrace { depth += 1 } else if b[k] == ASCII.closeBrace {
                 depth -= 1
                 if depth == 0 {
                     let content = Array(b[(j + 1)..<k])
@@ -239,16 +269,16 @@ struct Lexer {
     private mutating func lexCommand() {
         i += 1
         guard i < b.count else { return }
-        if !Lexer.isLetter(b[i]) {
+        if !ASCII.isLetter(b[i]) {
             let c = b[i]
             i += 1
             switch c {
-            case 123: tokens.append(.command("{"))
-            case 125: tokens.append(.command("}"))
-            case 92:
+            case ASCII.openBrace: tokens.append(.command("{"))
+            case ASCII.closeBrace: tokens.append(.command("}"))
+            case ASCII.backslash:
                 // "\\frac" (an escaping artefact) reads as "\frac"; otherwise a row break.
                 var e = i
-                while e < b.count && Lexer.isLetter(b[e]) { e += 1 }
+                while e < b.count && ASCII.isLetter(b[e]) { e += 1 }
                 let nm = String(decoding: b[i..<e], as: UTF8.self)
                 if e > i && (Lexer.knownCommands.contains(nm) || Lexer.dropCommands.contains(nm) || Lexer.textCommands.contains(nm)
                     || Lexer.greek.contains(nm) || Lexer.relationCommands.contains(nm)) {
@@ -257,16 +287,14 @@ struct Lexer {
                     return
                 }
                 tokens.append(.command("\\"))
-            case 124: tokens.append(.symbol(124))
-            case 35, 95: break
-            case 38: break
+            case ASCII.bar: tokens.append(.symbol(ASCII.bar))
             default:
-                break // \, \! \; \: \  \$ \% \( \) \[ \]
+                break // \# \_ \& \, \! \; \: \  \$ \% \( \) \[ \]
             }
             return
         }
         let start = i
-        while i < b.count && Lexer.isLetter(b[i]) { i += 1 }
+        while i < b.count && ASCII.isLetter(b[i]) { i += 1 }
         var name = String(decoding: b[start..<i], as: UTF8.self)
         if !Lexer.knownCommands.contains(name) && !Lexer.dropCommands.contains(name) && !Lexer.textCommands.contains(name)
             && !Lexer.greek.contains(name) {
@@ -279,14 +307,14 @@ struct Lexer {
             }
         }
         if name == "left" || name == "right" {
-            while i < b.count && b[i] == 32 { i += 1 }
-            if i < b.count && b[i] == 46 { i += 1 } // \left.
+            while i < b.count && b[i] == ASCII.space { i += 1 }
+            if i < b.count && b[i] == ASCII.period { i += 1 } // \left.
             return
         }
         if Lexer.dropCommands.contains(name) { return }
         if name == "operatorname" {
             if let g = readGroupRaw() {
-                name = String(decoding: g.filter { Lexer.isLetter($0) }, as: UTF8.self)
+                name = String(decoding: g.filter { ASCII.isLetter($0) }, as: UTF8.self)
                 tokens.append(.command(name))
             }
             return
@@ -304,9 +332,9 @@ struct Lexer {
         var letterRuns = 0
         var k = 0
         while k < g.count {
-            if Lexer.isLetter(g[k]) {
+            if ASCII.isLetter(g[k]) {
                 var e = k
-                while e < g.count && Lexer.isLetter(g[e]) { e += 1 }
+                while e < g.count && ASCII.isLetter(g[e]) { e += 1 }
                 if e - k >= 2 { letterRuns += 1 }
                 k = e
             } else { k += 1 }
@@ -321,10 +349,10 @@ struct Lexer {
         // Split on spaces; pure-letter pieces are words.
         var pieces: [[UInt8]] = [[]]
         for c in g {
-            if c == 32 || c == 126 || c == 10 { pieces.append([]) } else { pieces[pieces.count - 1].append(c) }
+            if c == ASCII.space || c == ASCII.tilde || c == ASCII.newline { pieces.append([]) } else { pieces[pieces.count - 1].append(c) }
         }
         for p in pieces where !p.isEmpty {
-            if p.allSatisfy({ Lexer.isLetter($0) }) {
+            if p.allSatisfy({ ASCII.isLetter($0) }) {
                 let s = String(decoding: p, as: UTF8.self)
                 tokens.append(p.count == 1 ? .ident(s) : .word(s.lowercased()))
             } else {
@@ -338,56 +366,33 @@ struct Lexer {
         }
     }
 
+    /// Length of the UTF-8 sequence that starts with `lead` (1 for a stray continuation byte).
+    private static func scalarLength(_ lead: UInt8) -> Int {
+        if lead >= 0xF0 { return 4 }
+        if lead >= 0xE0 { return 3 }
+        if lead >= 0xC0 { return 2 }
+        return 1
+    }
+
+    /// One non-ASCII scalar: its tokens from `nonASCII`, else one word for the whole run of unmapped scalars.
     private mutating func lexNonASCII() {
-        // Decode one scalar.
-        let c = b[i]
-        var len = 1
-        if c >= 0xF0 { len = 4 } else if c >= 0xE0 { len = 3 } else if c >= 0xC0 { len = 2 }
-        let end = min(b.count, i + len)
+        let end = min(b.count, i + Lexer.scalarLength(b[i]))
         let bytes = Array(b[i..<end])
         i = end
-        let s = String(decoding: bytes, as: UTF8.self)
-        switch s {
-        case "²": tokens.append(.symbol(94)); tokens.append(.number(whole: [50], fraction: []))
-        case "³": tokens.append(.symbol(94)); tokens.append(.number(whole: [51], fraction: []))
-        case "√": tokens.append(.command("sqrt"))
-        case "π": tokens.append(.command("pi"))
-        case "∞": tokens.append(.command("infty"))
-        case "≤", "⩽": tokens.append(.relation("<="))
-        case "≥", "⩾": tokens.append(.relation(">="))
-        case "≠": tokens.append(.relation("!="))
-        case "≈": tokens.append(.relation("~="))
-        case "∈": tokens.append(.relation("in"))
-        case "×", "·", "⋅", "∙": tokens.append(.symbol(42))
-        case "÷": tokens.append(.symbol(47))
-        case "−", "–", "—": tokens.append(.symbol(45))
-        case "±": tokens.append(.command("pm"))
-        case "∪": tokens.append(.command("cup"))
-        case "∩": tokens.append(.command("cap"))
-        case "…", "⋯": tokens.append(.command("ldots"))
-        case "°", "€", "£", "¥", "\u{00A0}", "\u{3000}", "\u{200B}": break
-        case "，", "、": tokens.append(.symbol(44))
-        case "；": tokens.append(.symbol(59))
-        case "：": tokens.append(.symbol(58))
-        case "（": tokens.append(.symbol(40))
-        case "）": tokens.append(.symbol(41))
-        case "。": tokens.append(.symbol(46))
-        default:
-            sawNonASCII = true
-            // One word for the whole run of unmapped non-ASCII scalars.
-            var run = bytes
-            while i < b.count && b[i] >= 0x80 {
-                let c2 = b[i]
-                var l2 = 1
-                if c2 >= 0xF0 { l2 = 4 } else if c2 >= 0xE0 { l2 = 3 } else if c2 >= 0xC0 { l2 = 2 }
-                let e2 = min(b.count, i + l2)
-                let sc = Array(b[i..<e2])
-                if Lexer.mappedScalars.contains(sc) { break }
-                run.append(contentsOf: sc)
-                i = e2
-            }
-            tokens.append(.word(String(decoding: run, as: UTF8.self)))
+        if let mapped = Lexer.nonASCII[String(decoding: bytes, as: UTF8.self)] {
+            tokens.append(contentsOf: mapped)
+            return
         }
+        sawNonASCII = true
+        var run = bytes
+        while i < b.count && b[i] >= 0x80 {
+            let e2 = min(b.count, i + Lexer.scalarLength(b[i]))
+            let scalar = Array(b[i..<e2])
+            if Lexer.nonASCIIBytes.contains(scalar) { break }
+            run.append(contentsOf: scalar)
+            i = e2
+        }
+        tokens.append(.word(String(decoding: run, as: UTF8.self)))
     }
 }
 

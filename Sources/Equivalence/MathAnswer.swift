@@ -7,7 +7,7 @@ public struct MathAnswer: Sendable {
     private let key: String?
 
     /// Answers longer than this (in UTF-8 bytes) are only equivalent to identical text.
-    public static let maxLength = 2_000
+    public static let maxLength = EquivalenceLimits.answerBytes
 
     /// When non-nil, two answers with equal keys are equivalent, and (best effort) answers with different non-nil keys are not: lets a vote bucket answers in O(n) instead of comparing every pair.
     public var canonicalKey: String? { key }
@@ -51,17 +51,22 @@ public struct MathAnswer: Sendable {
         var depth = 0
         var maxDepth = 0
         for c in bytes {
-            if c == 40 || c == 91 || c == 123 { depth += 1; maxDepth = max(maxDepth, depth) } else if c == 41 || c == 93 || c == 125 { depth -= 1 }
+            if c == ASCII.openParen || c == ASCII.openBracket || c == ASCII.openBrace {
+                depth += 1
+                maxDepth = max(maxDepth, depth)
+            } else if c == ASCII.closeParen || c == ASCII.closeBracket || c == ASCII.closeBrace {
+                depth -= 1
+            }
         }
-        if maxDepth > 40 { return nil }
+        if maxDepth > EquivalenceLimits.bracketNesting { return nil }
         let (tokens, nonASCII) = Lexer.lex(bytes)
-        if tokens.count > 1_500 { return nil }
+        if tokens.count > EquivalenceLimits.tokens { return nil }
         if tokens.isEmpty { return Parsed(form: .raw(""), prose: false, failed: false) }
         var p = Parser(tokens)
         let node = p.parseAnswer()
         // Every later pass recurses over the tree: refuse deep or huge trees outright.
-        if node.exceeds(depth: 60, nodes: 3_000) { return nil }
-        let hasDigit = bytes.contains { $0 >= 48 && $0 <= 57 }
+        if node.exceeds(depth: EquivalenceLimits.treeDepth, nodes: EquivalenceLimits.treeNodes) { return nil }
+        let hasDigit = bytes.contains(where: ASCII.isDigit)
         let prose = p.failed || p.leadingWords || p.textWords >= 4 || (nonASCII && p.textWords + p.droppedWords > 0) || p.droppedWords >= 3 || (p.textWords > 0 && hasDigit)
         if p.failed { return Parsed(form: .raw(compact(bytes)), prose: prose, failed: true) }
         let form = FormBuilder.build(node)
@@ -74,30 +79,29 @@ public struct MathAnswer: Sendable {
 
     /// Whitespace-free text, the last resort for comparison.
     static func compact(_ bytes: [UInt8]) -> String {
-        String(decoding: bytes.filter { $0 != 32 && $0 != 9 && $0 != 10 && $0 != 13 && $0 != 36 }, as: UTF8.self)
+        String(decoding: bytes.filter { !ASCII.isSpace($0) && $0 != ASCII.dollar }, as: UTF8.self)
     }
 
     /// Trims, drops a trailing period, and reads a lone European decimal comma (1,5 → 1.5).
     static func preclean(_ input: [UInt8]) -> [UInt8] {
         var b = input
-        func isSpace(_ c: UInt8) -> Bool { c == 32 || c == 9 || c == 10 || c == 13 }
-        while let l = b.last, isSpace(l) || l == 46 { b.removeLast() }
-        while let f = b.first, isSpace(f) { b.removeFirst() }
+        while let l = b.last, ASCII.isSpace(l) || l == ASCII.period { b.removeLast() }
+        while let f = b.first, ASCII.isSpace(f) { b.removeFirst() }
         // Decimal comma: whole answer is digits,digits (int part 0, or 2+ fraction digits other than 3).
         var k = 0
-        if k < b.count && b[k] == 45 { k += 1 }
+        if k < b.count && b[k] == ASCII.minus { k += 1 }
         let intStart = k
-        while k < b.count && b[k] >= 48 && b[k] <= 57 { k += 1 }
+        while k < b.count && ASCII.isDigit(b[k]) { k += 1 }
         let intLen = k - intStart
-        if intLen > 0 && k < b.count && b[k] == 44 {
+        if intLen > 0 && k < b.count && b[k] == ASCII.comma {
             let comma = k
             k += 1
             let fracStart = k
-            while k < b.count && b[k] >= 48 && b[k] <= 57 { k += 1 }
+            while k < b.count && ASCII.isDigit(b[k]) { k += 1 }
             let fracLen = k - fracStart
             if k == b.count && fracLen > 0 {
-                let intIsZero = intLen == 1 && b[intStart] == 48
-                if intIsZero || (fracLen >= 2 && fracLen != 3) { b[comma] = 46 }
+                let intIsZero = intLen == 1 && b[intStart] == UInt8(ascii: "0")
+                if intIsZero || (fracLen >= 2 && fracLen != 3) { b[comma] = ASCII.period }
             }
         }
         return b

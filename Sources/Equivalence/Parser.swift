@@ -14,9 +14,6 @@ struct Parser {
     /// Number of word tokens that formed text nodes.
     private(set) var textWords = 0
 
-    static let maxDepth = 160
-    static let maxSteps = 20_000
-
     init(_ tokens: [Token]) { t = tokens }
 
     private var cur: Token? { p < t.count ? t[p] : nil }
@@ -47,8 +44,8 @@ struct Parser {
     private func isSeparator(_ tok: Token?) -> (isSep: Bool, comma: Bool) {
         guard let tok else { return (false, false) }
         switch tok {
-        case .symbol(44): return (true, true)
-        case .symbol(59): return (true, false)
+        case .symbol(ASCII.comma): return (true, true)
+        case .symbol(ASCII.semicolon): return (true, false)
         case .word(let s), .ident(let s): return (Parser.isSeparatorWord(s), false)
         case .command(let c): return (c == "quad" || c == "qquad", false)
         default: return (false, false)
@@ -58,8 +55,9 @@ struct Parser {
     private func isCloser(_ tok: Token?) -> Bool {
         guard let tok else { return true }
         switch tok {
-        case .symbol(41), .symbol(93), .symbol(125), .symbol(38): return true
-        case .symbol(124): return absDepth > 0
+        case .symbol(ASCII.closeParen), .symbol(ASCII.closeBracket), .symbol(ASCII.closeBrace), .symbol(ASCII.ampersand):
+            return true
+        case .symbol(ASCII.bar): return absDepth > 0
         case .command(let c): return c == "}" || c == "\\" || c == "end" || c == "rfloor" || c == "rceil"
         default: return false
         }
@@ -68,7 +66,7 @@ struct Parser {
     private mutating func enter() -> Bool {
         depth += 1
         steps += 1
-        if depth > Parser.maxDepth || steps > Parser.maxSteps {
+        if depth > EquivalenceLimits.parserDepth || steps > EquivalenceLimits.parserSteps {
             failed = true
             return false
         }
@@ -78,7 +76,8 @@ struct Parser {
     /// Parses the whole token stream.
     mutating func parseAnswer() -> Node {
         // Trailing punctuation.
-        while let last = t.last, last == .symbol(46) || last == .symbol(44) || last == .symbol(59) || last == .command("\\") {
+        while let last = t.last, last == .symbol(ASCII.period) || last == .symbol(ASCII.comma) || last == .symbol(ASCII.semicolon)
+            || last == .command("\\") {
             t.removeLast()
         }
         let n = parseList()
@@ -126,7 +125,7 @@ struct Parser {
         if groups.isEmpty { return sawAny ? .set([]) : .opaque("") }
         var items: [Node] = []
         if sawStrong, let c0 = groups.first?.count, c0 >= 2, groups.allSatisfy({ $0.count == c0 }) {
-            for g in groups { items.append(g.count == 1 ? g[0] : .tuple(g, open: 40, close: 41)) }
+            for g in groups { items.append(g.count == 1 ? g[0] : .tuple(g, open: ASCII.openParen, close: ASCII.closeParen)) }
         } else {
             items = groups.flatMap { $0 }
         }
@@ -139,9 +138,9 @@ struct Parser {
         guard let tok else { return nil }
         switch tok {
         case .relation(let r): return r
-        case .symbol(61): return "="
-        case .symbol(60): return "<"
-        case .symbol(62): return ">"
+        case .symbol(ASCII.equals): return "="
+        case .symbol(ASCII.less): return "<"
+        case .symbol(ASCII.greater): return ">"
         default: return nil
         }
     }
@@ -184,7 +183,7 @@ struct Parser {
         defer { depth -= 1 }
         let first = parseAdditive()
         var parts = [first]
-        while cur == .symbol(58) {
+        while cur == .symbol(ASCII.colon) {
             p += 1
             parts.append(parseAdditive())
         }
@@ -197,10 +196,10 @@ struct Parser {
         var terms: [Node] = [parseTerm()]
         while let tok = cur {
             switch tok {
-            case .symbol(43):
+            case .symbol(ASCII.plus):
                 p += 1
                 terms.append(parseTerm())
-            case .symbol(45):
+            case .symbol(ASCII.minus):
                 p += 1
                 terms.append(.neg(parseTerm()))
             case .command("pm"), .command("mp"):
@@ -220,8 +219,8 @@ struct Parser {
         switch tok {
         case .number: return true
         case .ident(let s): return !Parser.isSeparatorWord(s)
-        case .symbol(40), .symbol(123): return true
-        case .symbol(124): return absDepth == 0
+        case .symbol(ASCII.openParen), .symbol(ASCII.openBrace): return true
+        case .symbol(ASCII.bar): return absDepth == 0
         case .command(let c):
             switch c {
             case "frac", "sqrt", "binom", "pi", "infty", "lfloor", "lceil", "overline", "vec", "hat", "bar", "widehat",
@@ -244,7 +243,7 @@ struct Parser {
             p += 1
             droppedWords += 1
             any = true
-            if cur == .symbol(94) { // unit^2
+            if cur == .symbol(ASCII.caret) { // unit^2
                 p += 1
                 if p < t.count { _ = readArg() }
             }
@@ -268,7 +267,7 @@ struct Parser {
             }
             textWords += words.count
             let text = Node.text(words.joined(separator: " "))
-            if startsImplicitFactor(cur) || cur == .symbol(45) {
+            if startsImplicitFactor(cur) || cur == .symbol(ASCII.minus) {
                 leadingWords = true
                 let rest = parseTerm()
                 return .mul([text, rest])
@@ -277,10 +276,10 @@ struct Parser {
         }
         var factors: [Node] = [parseUnary()]
         while let tok = cur {
-            if tok == .symbol(42) {
+            if tok == .symbol(ASCII.asterisk) {
                 p += 1
                 factors.append(parseUnary())
-            } else if tok == .symbol(47) {
+            } else if tok == .symbol(ASCII.slash) {
                 p += 1
                 let d = parseUnary()
                 let n: Node = factors.count == 1 ? factors[0] : .mul(factors)
@@ -303,10 +302,10 @@ struct Parser {
         guard enter() else { return .opaque("?") }
         defer { depth -= 1 }
         switch cur {
-        case .symbol(45)?:
+        case .symbol(ASCII.minus)?:
             p += 1
             return .neg(parseUnary())
-        case .symbol(43)?:
+        case .symbol(ASCII.plus)?:
             p += 1
             return parseUnary()
         case .command("pm")?:
@@ -324,12 +323,12 @@ struct Parser {
         guard enter() else { return .opaque("?") }
         defer { depth -= 1 }
         let base = parsePostfix()
-        if cur == .symbol(94) {
+        if cur == .symbol(ASCII.caret) {
             p += 1
             if p >= t.count || isCloser(cur) { return base }
             let e = parseExponent()
             var r = Node.pow(base, e)
-            while cur == .symbol(33) { p += 1; r = .fn("fact", [r]) }
+            while cur == .symbol(ASCII.exclamation) { p += 1; r = .fn("fact", [r]) }
             return r
         }
         return base
@@ -338,17 +337,17 @@ struct Parser {
     private mutating func parseExponent() -> Node {
         guard enter() else { return .opaque("?") }
         defer { depth -= 1 }
-        if cur == .symbol(45) { p += 1; return .neg(parseExponent()) }
-        if cur == .symbol(43) { p += 1; return parseExponent() }
+        if cur == .symbol(ASCII.minus) { p += 1; return .neg(parseExponent()) }
+        if cur == .symbol(ASCII.plus) { p += 1; return parseExponent() }
         var e: Node
-        if cur == .symbol(123) {
+        if cur == .symbol(ASCII.openBrace) {
             e = readArg()
         } else if case .ident(let s)? = cur, s.count > 1, !Parser.functionNames.contains(s) {
             e = readArg()
         } else {
             e = parsePostfix()
         }
-        if cur == .symbol(94) {
+        if cur == .symbol(ASCII.caret) {
             p += 1
             if p < t.count { e = .pow(e, parseExponent()) }
         }
@@ -360,13 +359,13 @@ struct Parser {
         defer { depth -= 1 }
         var n = parsePrimary()
         while let tok = cur {
-            if tok == .symbol(33) {
+            if tok == .symbol(ASCII.exclamation) {
                 p += 1
                 n = .fn("fact", [n])
-            } else if tok == .symbol(39) {
+            } else if tok == .symbol(ASCII.apostrophe) {
                 p += 1
                 if case .sym(let s) = n { n = .sym(s + "'") } else { n = .fn("prime", [n]) }
-            } else if tok == .symbol(95) {
+            } else if tok == .symbol(ASCII.underscore) {
                 p += 1
                 if p >= t.count { break }
                 let savedCounts = (textWords, droppedWords, leadingWords)
@@ -392,20 +391,20 @@ struct Parser {
         defer { depth -= 1 }
         guard let tok = cur else { failed = true; return .opaque("?") }
         switch tok {
-        case .symbol(123):
+        case .symbol(ASCII.openBrace):
             p += 1
             let inner = parseList()
-            if cur == .symbol(125) { p += 1 } else { failed = true }
+            if cur == .symbol(ASCII.closeBrace) { p += 1 } else { failed = true }
             return inner
         case .number(let whole, let frac):
             if whole.count > 1 {
                 t[p] = .number(whole: Array(whole.dropFirst()), fraction: frac)
-                return .num(Rational(whole[0] == 48 ? 0 : Int(whole[0] - 48)))
+                return .num(Rational(ASCII.digitValue(whole[0])))
             }
             if whole.count == 1 && !frac.isEmpty {
                 // \frac1.5 is odd; take the digit.
                 t[p] = .number(whole: [], fraction: frac)
-                return .num(Rational(Int(whole[0] - 48)))
+                return .num(Rational(ASCII.digitValue(whole[0])))
             }
             return parsePrimary()
         case .ident(let s):
@@ -430,7 +429,7 @@ struct Parser {
 
     private static func numberNode(_ whole: [UInt8], _ frac: [UInt8]) -> Node {
         let digits = whole + frac
-        let w = digits.isEmpty ? [UInt8(48)] : digits
+        let w = digits.isEmpty ? [UInt8(ascii: "0")] : digits
         guard let n = BigInt(decimalDigits: w) else { return .opaque(String(decoding: whole, as: UTF8.self) + "." + String(decoding: frac, as: UTF8.self)) }
         if frac.isEmpty { return .num(Rational(integer: n)) }
         guard let d = BigInt(10).power(frac.count), let r = Rational(n, d) else { return .opaque("num") }
@@ -446,11 +445,13 @@ struct Parser {
             p += 1
             var n = Parser.numberNode(whole, frac)
             // Repeating decimal 0.\overline{3}.
-            if cur == .command("overline"), p + 3 < t.count, t[p + 1] == .symbol(123), case .number(let rw, let rf) = t[p + 2],
-               rf.isEmpty, !rw.isEmpty, rw.count <= 12, t[p + 3] == .symbol(125) {
+            if cur == .command("overline"), p + 3 < t.count, t[p + 1] == .symbol(ASCII.openBrace),
+               case .number(let rw, let rf) = t[p + 2],
+               rf.isEmpty, !rw.isEmpty, rw.count <= EquivalenceLimits.repeatingDecimalDigits, t[p + 3] == .symbol(ASCII.closeBrace) {
                 p += 4
                 let fixed = whole + frac
-                guard let a = BigInt(decimalDigits: fixed.isEmpty ? [48] : fixed), let ab = BigInt(decimalDigits: (fixed.isEmpty ? [48] : fixed) + rw),
+                guard let a = BigInt(decimalDigits: fixed.isEmpty ? [UInt8(ascii: "0")] : fixed),
+                      let ab = BigInt(decimalDigits: (fixed.isEmpty ? [UInt8(ascii: "0")] : fixed) + rw),
                       let p10 = BigInt(10).power(frac.count), let p10r = BigInt(10).power(rw.count),
                       let r = Rational(ab - a, p10 * (p10r - BigInt.one)) else { return .opaque("repeating") }
                 return .num(r)
@@ -459,8 +460,9 @@ struct Parser {
             if case .ident(let s)? = cur, s == "e" || s == "E" {
                 var q = p + 1
                 var negExp = false
-                if q < t.count, t[q] == .symbol(45) || t[q] == .symbol(43) { negExp = t[q] == .symbol(45); q += 1 }
-                if q < t.count, case .number(let ew, let ef) = t[q], ef.isEmpty, ew.count <= 4 {
+                if q < t.count, t[q] == .symbol(ASCII.minus) || t[q] == .symbol(ASCII.plus) { negExp = t[q] == .symbol(ASCII.minus); q += 1 }
+                if q < t.count, case .number(let ew, let ef) = t[q], ef.isEmpty,
+                   ew.count <= EquivalenceLimits.scientificExponentDigits {
                     p = q + 1
                     let e = Parser.numberNode(ew, [])
                     return .mul([n, .pow(.num(Rational(10)), negExp ? .neg(e) : e)])
@@ -510,10 +512,10 @@ struct Parser {
             } else {
                 p += 1
             }
-            if s.count == 1 && Parser.userFunctionLetters.contains(first) && cur == .symbol(40) {
+            if s.count == 1 && Parser.userFunctionLetters.contains(first) && cur == .symbol(ASCII.openParen) {
                 p += 1
                 let inner = parseList()
-                if cur == .symbol(41) { p += 1 } else { failed = true }
+                if cur == .symbol(ASCII.closeParen) { p += 1 } else { failed = true }
                 var args: [Node] = []
                 if case .set(let items) = inner { args = items } else { args = [inner] }
                 return .fn("call:" + first, args)
@@ -523,25 +525,28 @@ struct Parser {
             p += 1
             textWords += 1
             return .text(s)
-        case .symbol(40), .symbol(91):
+        case .symbol(ASCII.openParen), .symbol(ASCII.openBracket):
             p += 1
             let inner = parseList()
-            var close: UInt8 = 41
-            if case .symbol(let c)? = cur, c == 41 || c == 93 { close = c; p += 1 } else { failed = true }
-            if case .set(let items) = inner, items.count >= 2 { return .tuple(items, open: tok == .symbol(40) ? 40 : 91, close: close) }
-            if case .set(let items) = inner, items.isEmpty { return .tuple([], open: 40, close: 41) }
+            var close = ASCII.closeParen
+            if case .symbol(let c)? = cur, c == ASCII.closeParen || c == ASCII.closeBracket { close = c; p += 1 } else { failed = true }
+            if case .set(let items) = inner, items.count >= 2 {
+                let open = tok == .symbol(ASCII.openParen) ? ASCII.openParen : ASCII.openBracket
+                return .tuple(items, open: open, close: close)
+            }
+            if case .set(let items) = inner, items.isEmpty { return .tuple([], open: ASCII.openParen, close: ASCII.closeParen) }
             return inner
-        case .symbol(123):
+        case .symbol(ASCII.openBrace):
             p += 1
             let inner = parseList()
-            if cur == .symbol(125) { p += 1 } else { failed = true }
+            if cur == .symbol(ASCII.closeBrace) { p += 1 } else { failed = true }
             return inner
-        case .symbol(124):
+        case .symbol(ASCII.bar):
             p += 1
             absDepth += 1
             let inner = parseAdditive()
             absDepth -= 1
-            if cur == .symbol(124) { p += 1 } else { failed = true }
+            if cur == .symbol(ASCII.bar) { p += 1 } else { failed = true }
             return .fn("abs", [inner])
         case .command(let c):
             p += 1
@@ -560,10 +565,10 @@ struct Parser {
             let b = readArg()
             return .div(a, b)
         case "sqrt":
-            if cur == .symbol(91) {
+            if cur == .symbol(ASCII.openBracket) {
                 p += 1
                 let n = parseAdditive()
-                if cur == .symbol(93) { p += 1 } else { failed = true }
+                if cur == .symbol(ASCII.closeBracket) { p += 1 } else { failed = true }
                 let a = readArg()
                 return .fn("root", [n, a])
             }
@@ -594,11 +599,11 @@ struct Parser {
             var sub: Node = .opaque("")
             var sup: Node = .opaque("")
             var k = 0
-            while k < 2, let tok = cur, tok == .symbol(95) || tok == .symbol(94) {
+            while k < 2, let tok = cur, tok == .symbol(ASCII.underscore) || tok == .symbol(ASCII.caret) {
                 p += 1
                 if p >= t.count { break }
                 let a = readArg()
-                if tok == .symbol(95) { sub = a } else { sup = a }
+                if tok == .symbol(ASCII.underscore) { sub = a } else { sup = a }
                 k += 1
             }
             let body = p < t.count && !isCloser(cur) ? parseTerm() : .opaque("")
@@ -619,27 +624,27 @@ struct Parser {
     private mutating func parseFunction(_ name: String) -> Node {
         var power: Node? = nil
         var base: Node? = nil
-        if cur == .symbol(94) {
+        if cur == .symbol(ASCII.caret) {
             p += 1
             power = parseExponent()
         }
-        if cur == .symbol(95) {
+        if cur == .symbol(ASCII.underscore) {
             p += 1
             base = readArg()
         }
-        if power == nil, cur == .symbol(94) {
+        if power == nil, cur == .symbol(ASCII.caret) {
             p += 1
             power = parseExponent()
         }
         var arg: Node
         var args: [Node] = []
-        if cur == .symbol(40) {
+        if cur == .symbol(ASCII.openParen) {
             p += 1
             let inner = parseList()
-            if cur == .symbol(41) { p += 1 } else { failed = true }
+            if cur == .symbol(ASCII.closeParen) { p += 1 } else { failed = true }
             if case .set(let items) = inner { args = items; arg = items.first ?? .opaque("") } else { arg = inner; args = [inner] }
             // sin(x)^2
-            if power == nil, cur == .symbol(94) {
+            if power == nil, cur == .symbol(ASCII.caret) {
                 p += 1
                 power = parseExponent()
             }
@@ -680,24 +685,24 @@ struct Parser {
     private mutating func parseEnvironment() -> Node {
         // \begin{name}
         var name = ""
-        if cur == .symbol(123) {
+        if cur == .symbol(ASCII.openBrace) {
             p += 1
-            while let tok = cur, tok != .symbol(125) {
-                if case .ident(let s) = tok { name += s } else if tok == .symbol(42) { name += "*" }
+            while let tok = cur, tok != .symbol(ASCII.closeBrace) {
+                if case .ident(let s) = tok { name += s } else if tok == .symbol(ASCII.asterisk) { name += "*" }
                 p += 1
             }
-            if cur == .symbol(125) { p += 1 }
+            if cur == .symbol(ASCII.closeBrace) { p += 1 }
         }
         if name == "array" || name == "tabular" {
-            if cur == .symbol(123) {
-                while let tok = cur, tok != .symbol(125) { p += 1 }
-                if cur == .symbol(125) { p += 1 }
+            if cur == .symbol(ASCII.openBrace) {
+                while let tok = cur, tok != .symbol(ASCII.closeBrace) { p += 1 }
+                if cur == .symbol(ASCII.closeBrace) { p += 1 }
             }
         }
         var rows: [[Node]] = [[]]
         while p < t.count {
             if cur == .command("end") { break }
-            if cur == .symbol(38) { p += 1; rows[rows.count - 1].append(.opaque("")); continue }
+            if cur == .symbol(ASCII.ampersand) { p += 1; rows[rows.count - 1].append(.opaque("")); continue }
             if cur == .command("\\") {
                 p += 1
                 rows.append([])
@@ -707,7 +712,7 @@ struct Parser {
             let cell = parseItem()
             if p == before { p += 1; failed = true; continue }
             // A cell ends at & or \\ or \end.
-            if cur == .symbol(38) {
+            if cur == .symbol(ASCII.ampersand) {
                 p += 1
                 rows[rows.count - 1].append(cell)
                 if cur == .command("\\") || cur == .command("end") { rows[rows.count - 1].append(.opaque("")) }
@@ -718,9 +723,9 @@ struct Parser {
         }
         if cur == .command("end") {
             p += 1
-            if cur == .symbol(123) {
-                while let tok = cur, tok != .symbol(125) { p += 1 }
-                if cur == .symbol(125) { p += 1 }
+            if cur == .symbol(ASCII.openBrace) {
+                while let tok = cur, tok != .symbol(ASCII.closeBrace) { p += 1 }
+                if cur == .symbol(ASCII.closeBrace) { p += 1 }
             }
         } else {
             failed = true

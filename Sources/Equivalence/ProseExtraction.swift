@@ -5,7 +5,7 @@ enum ProseExtraction {
         "答案是", "答案：", "答案:", "答案为",
     ]
 
-    private static func lower(_ b: [UInt8]) -> [UInt8] { b.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 } }
+    private static func lower(_ b: [UInt8]) -> [UInt8] { b.map(ASCII.lowercased) }
 
     private static func find(_ hay: [UInt8], _ needle: [UInt8], last: Bool) -> Int? {
         if needle.isEmpty || needle.count > hay.count { return nil }
@@ -23,16 +23,14 @@ enum ProseExtraction {
         return found
     }
 
-    private static func isAlnum(_ c: UInt8) -> Bool { (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) }
-
-    /// The sentence tail after position `from`: stops at a newline, ". ", "。" (leading whitespace skipped).
+    /// The sentence tail after position `from`: stops at a newline, ". ", "。" (leading blanks and colons skipped).
     private static func sentence(_ b: [UInt8], from: Int) -> [UInt8] {
         var s = from
-        while s < b.count && (b[s] == 32 || b[s] == 10 || b[s] == 58 || b[s] == 9) { s += 1 }
+        while s < b.count && (b[s] == ASCII.space || b[s] == ASCII.newline || b[s] == ASCII.colon || b[s] == ASCII.tab) { s += 1 }
         var e = s
         while e < b.count {
-            if b[e] == 10 { break }
-            if b[e] == 46 && (e + 1 == b.count || b[e + 1] == 32 || b[e + 1] == 10) { break }
+            if b[e] == ASCII.newline { break }
+            if b[e] == ASCII.period && (e + 1 == b.count || b[e + 1] == ASCII.space || b[e + 1] == ASCII.newline) { break }
             if e + 2 < b.count && b[e] == 0xE3 && b[e + 1] == 0x80 && b[e + 2] == 0x82 { break } // 。
             e += 1
         }
@@ -49,9 +47,9 @@ enum ProseExtraction {
     static func candidate(_ text: String) -> String? {
         if let boxed = LastBox.content(of: text) { return boxed }
         var b = Array(text.utf8)
-        if b.count > 20_000 { b = Array(b.suffix(20_000)) }
+        if b.count > EquivalenceLimits.proseBytes { b = Array(b.suffix(EquivalenceLimits.proseBytes)) }
         let lb = lower(b)
-        let hasDigit = b.contains { $0 >= 48 && $0 <= 57 }
+        let hasDigit = b.contains(where: ASCII.isDigit)
         var markerEnd: Int? = nil
         var bestPos = -1
         for m in markers {
@@ -87,11 +85,12 @@ enum ProseExtraction {
         for m in [" is ", " est ", "是", "为"] {
             if let pos = find(lower(region), Array(m.utf8), last: true) {
                 var tail = sentence(region, from: pos + m.utf8.count)
-                if let f = tail.first, f >= 48 && f <= 57 {
-                    while let l = tail.last, !(l >= 48 && l <= 57) && l != 41 && l != 93 && l != 125 { tail.removeLast() }
+                if let f = tail.first, ASCII.isDigit(f) {
+                    while let l = tail.last, !ASCII.isDigit(l) && l != ASCII.closeParen && l != ASCII.closeBracket
+                        && l != ASCII.closeBrace { tail.removeLast() }
                 }
                 // A tail that starts with a word ("is a zero matrix: ...") is prose, not an answer.
-                if tail.count >= 2, (tail[0] | 32) >= 97 && (tail[0] | 32) <= 122, (tail[1] | 32) >= 97 && (tail[1] | 32) <= 122 { continue }
+                if tail.count >= 2, ASCII.isLetter(tail[0]), ASCII.isLetter(tail[1]) { continue }
                 if isClean(tail) { return (pos + m.utf8.count + tail.count, String(decoding: tail, as: UTF8.self)) }
             }
         }
@@ -104,28 +103,28 @@ enum ProseExtraction {
         var dollars: [Int] = []
         var i = 0
         while i < b.count {
-            if b[i] == 92 { i += 2; continue }
-            if b[i] == 36 {
+            if b[i] == ASCII.backslash { i += 2; continue }
+            if b[i] == ASCII.dollar {
                 dollars.append(i)
-                if i + 1 < b.count && b[i + 1] == 36 { i += 2; continue }
+                if i + 1 < b.count && b[i + 1] == ASCII.dollar { i += 2; continue }
             }
             i += 1
         }
         var k = 0
         while k + 1 < dollars.count {
             var s = dollars[k] + 1
-            if s < b.count && b[s] == 36 { s += 1 }
+            if s < b.count && b[s] == ASCII.dollar { s += 1 }
             let e = dollars[k + 1]
             if e > s { ranges.append((s, e)) }
             k += 2
         }
         // \( ... \) and \[ ... \]
-        for (o, c) in [(40, 41), (91, 93)] as [(UInt8, UInt8)] {
+        for (o, c) in [(ASCII.openParen, ASCII.closeParen), (ASCII.openBracket, ASCII.closeBracket)] {
             var j = 0
             while j + 1 < b.count {
-                if b[j] == 92 && b[j + 1] == o {
+                if b[j] == ASCII.backslash && b[j + 1] == o {
                     var e = j + 2
-                    while e + 1 < b.count && !(b[e] == 92 && b[e + 1] == c) { e += 1 }
+                    while e + 1 < b.count && !(b[e] == ASCII.backslash && b[e + 1] == c) { e += 1 }
                     if e + 1 < b.count {
                         ranges.append((j + 2, e))
                         j = e + 2
@@ -135,11 +134,11 @@ enum ProseExtraction {
                 j += 1
             }
         }
-        // The last clean segment (checked from the end; at most 8 parses).
+        // The last clean segment (checked from the end, with a bounded number of parses).
         var tried = 0
-        for r in ranges.sorted(by: { $0.end > $1.end }) where tried < 8 {
+        for r in ranges.sorted(by: { $0.end > $1.end }) where tried < EquivalenceLimits.proseSegmentParses {
             let content = Array(b[r.start..<r.end])
-            if !content.contains(where: { $0 != 32 && $0 != 10 && $0 != 9 }) { continue }
+            if !content.contains(where: { $0 != ASCII.space && $0 != ASCII.newline && $0 != ASCII.tab }) { continue }
             tried += 1
             if isClean(content) { return (r.end + 1, String(decoding: content, as: UTF8.self)) }
         }
@@ -150,7 +149,7 @@ enum ProseExtraction {
         var stars: [Int] = []
         var i = 0
         while i + 1 < b.count {
-            if b[i] == 42 && b[i + 1] == 42 { stars.append(i); i += 2; continue }
+            if b[i] == ASCII.asterisk && b[i + 1] == ASCII.asterisk { stars.append(i); i += 2; continue }
             i += 1
         }
         var k = stars.count - 2
@@ -159,35 +158,45 @@ enum ProseExtraction {
             let e = stars[k + 1]
             if e > s && (k % 2 == 0) {
                 let content = Array(b[s..<e])
-                if content.contains(where: { $0 >= 48 && $0 <= 57 }) { return (e, String(decoding: content, as: UTF8.self)) }
+                if content.contains(where: ASCII.isDigit) { return (e, String(decoding: content, as: UTF8.self)) }
             }
             k -= 1
         }
         return nil
     }
 
+    /// Bytes trimmed from the start of a number run: space and `= , . ) + * /`.
+    private static let runCannotStart: [UInt8] = [
+        ASCII.space, ASCII.equals, ASCII.comma, ASCII.period, ASCII.closeParen, ASCII.plus, ASCII.asterisk, ASCII.slash,
+    ]
+    /// Bytes trimmed from the end of a number run: space and `= , . ( + - * /`.
+    private static let runCannotEnd: [UInt8] = [
+        ASCII.space, ASCII.equals, ASCII.comma, ASCII.period, ASCII.openParen, ASCII.plus, ASCII.minus, ASCII.asterisk,
+        ASCII.slash,
+    ]
+
     private static func mathRun(_ b: [UInt8], last: Bool) -> (end: Int, text: String)? {
         func isMath(_ c: UInt8) -> Bool {
-            (c >= 48 && c <= 57) || c == 46 || c == 44 || c == 47 || c == 43 || c == 45 || c == 42 || c == 94 || c == 40
-                || c == 41 || c == 61 || c == 32
+            ASCII.isDigit(c) || c == ASCII.period || c == ASCII.comma || c == ASCII.slash || c == ASCII.plus
+                || c == ASCII.minus || c == ASCII.asterisk || c == ASCII.caret || c == ASCII.openParen
+                || c == ASCII.closeParen || c == ASCII.equals || c == ASCII.space
         }
-        func isLetter(_ c: UInt8) -> Bool { (c >= 65 && c <= 90) || (c >= 97 && c <= 122) }
         var runs: [(Int, Int)] = []
         var i = 0
         while i < b.count {
-            guard b[i] >= 48 && b[i] <= 57 else { i += 1; continue }
+            guard ASCII.isDigit(b[i]) else { i += 1; continue }
             var s = i
-            while s > 0 && isMath(b[s - 1]) && b[s - 1] != 61 { s -= 1 }
+            while s > 0 && isMath(b[s - 1]) && b[s - 1] != ASCII.equals { s -= 1 }
             var t = i
             while t < b.count && isMath(b[t]) { t += 1 }
             // Skip digit groups glued to letters (e.g. AZYUK2A).
             var glued = false
             var k = s
             while k < t {
-                if b[k] >= 48 && b[k] <= 57 {
+                if ASCII.isDigit(b[k]) {
                     var e = k
-                    while e < t && b[e] >= 48 && b[e] <= 57 { e += 1 }
-                    if k > 0 && isLetter(b[k - 1]) { glued = true }
+                    while e < t && ASCII.isDigit(b[e]) { e += 1 }
+                    if k > 0 && ASCII.isLetter(b[k - 1]) { glued = true }
                     k = e
                 } else { k += 1 }
             }
@@ -196,11 +205,11 @@ enum ProseExtraction {
         }
         for (s, t) in (last ? Array(runs.reversed()) : runs) {
             var run = Array(b[s..<t])
-            while let f = run.first, f == 32 || f == 61 || f == 44 || f == 46 || f == 41 || f == 43 || f == 42 || f == 47 { run.removeFirst() }
-            while let l = run.last, l == 32 || l == 61 || l == 44 || l == 46 || l == 40 || l == 43 || l == 45 || l == 42 || l == 47 { run.removeLast() }
-            let opens = run.filter { $0 == 40 }.count
-            let closes = run.filter { $0 == 41 }.count
-            if opens != closes { run = run.filter { $0 != 40 && $0 != 41 } }
+            while let f = run.first, runCannotStart.contains(f) { run.removeFirst() }
+            while let l = run.last, runCannotEnd.contains(l) { run.removeLast() }
+            let opens = run.filter { $0 == ASCII.openParen }.count
+            let closes = run.filter { $0 == ASCII.closeParen }.count
+            if opens != closes { run = run.filter { $0 != ASCII.openParen && $0 != ASCII.closeParen } }
             if !run.isEmpty { return (t, String(decoding: run, as: UTF8.self)) }
         }
         return nil
@@ -209,9 +218,9 @@ enum ProseExtraction {
     /// A multiple-choice letter A-E found in prose (first after an answer marker, else the first not negated).
     private static func choiceLetter(_ b: [UInt8], after: Int?) -> String? {
         var positions: [Int] = []
-        for i in 0..<b.count where b[i] >= 65 && b[i] <= 69 {
-            let prevOK = i == 0 || !isAlnum(b[i - 1]) && b[i - 1] != 39
-            let nextOK = i + 1 == b.count || !isAlnum(b[i + 1]) && b[i + 1] != 39
+        for i in 0..<b.count where b[i] >= UInt8(ascii: "A") && b[i] <= UInt8(ascii: "E") {
+            let prevOK = i == 0 || !ASCII.isAlphanumeric(b[i - 1]) && b[i - 1] != ASCII.apostrophe
+            let nextOK = i + 1 == b.count || !ASCII.isAlphanumeric(b[i + 1]) && b[i + 1] != ASCII.apostrophe
             if prevOK && nextOK { positions.append(i) }
         }
         if positions.isEmpty { return nil }

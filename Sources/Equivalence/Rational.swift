@@ -1,23 +1,23 @@
-/// An exact rational number in lowest terms with a positive denominator.
-public struct Rational: Sendable, Hashable, CustomStringConvertible {
+/// An exact rational number in lowest terms with a positive denominator (internal).
+struct Rational: Sendable, Hashable, CustomStringConvertible {
     /// Numerator (carries the sign).
-    public let numerator: BigInt
+    let numerator: BigInt
     /// Denominator (always positive).
-    public let denominator: BigInt
+    let denominator: BigInt
 
     /// Zero.
-    public static let zero = Rational(integer: .zero)
+    static let zero = Rational(integer: .zero)
     /// One.
-    public static let one = Rational(integer: .one)
+    static let one = Rational(integer: .one)
 
     /// An integer as a rational.
-    public init(integer: BigInt) {
+    init(integer: BigInt) {
         numerator = integer
         denominator = .one
     }
 
     /// A machine integer as a rational.
-    public init(_ v: Int) { self.init(integer: BigInt(v)) }
+    init(_ v: Int) { self.init(integer: BigInt(v)) }
 
     init(reduced n: BigInt, _ d: BigInt) {
         numerator = n
@@ -25,9 +25,9 @@ public struct Rational: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// n/d reduced to lowest terms; nil when d is zero or the parts are too large.
-    public init?(_ n: BigInt, _ d: BigInt) {
+    init?(_ n: BigInt, _ d: BigInt) {
         if d.isZero { return nil }
-        if n.bitWidth > BigInt.maxBits || d.bitWidth > BigInt.maxBits { return nil }
+        if n.bitWidth > EquivalenceLimits.integerBits || d.bitWidth > EquivalenceLimits.integerBits { return nil }
         var nn = n
         var dd = d
         if dd.negative { nn = -nn; dd = -dd }
@@ -42,13 +42,13 @@ public struct Rational: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// True when zero.
-    public var isZero: Bool { numerator.isZero }
+    var isZero: Bool { numerator.isZero }
     /// True when the denominator is one.
-    public var isInteger: Bool { denominator.isOne }
+    var isInteger: Bool { denominator.isOne }
     /// True when below zero.
-    public var isNegative: Bool { numerator.negative }
-    /// Nearest Double (may be infinite or lose precision).
-    public var doubleValue: Double {
+    var isNegative: Bool { numerator.negative }
+    /// The value as a Double (may be infinite or lose precision).
+    var doubleValue: Double {
         let nb = numerator.bitWidth
         let db = denominator.bitWidth
         if nb < 1000 && db < 1000 { return numerator.doubleValue / denominator.doubleValue }
@@ -67,12 +67,12 @@ public struct Rational: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Text such as "3", "-1/2".
-    public var description: String {
+    var description: String {
         isInteger ? numerator.description : numerator.description + "/" + denominator.description
     }
 
     /// Negation.
-    public static prefix func - (x: Rational) -> Rational { Rational(reduced: -x.numerator, x.denominator) }
+    static prefix func - (x: Rational) -> Rational { Rational(reduced: -x.numerator, x.denominator) }
 
     /// Both parts as Int64 when they fit in one limb (the fast path).
     private var small: (n: Int64, d: Int64)? {
@@ -93,7 +93,7 @@ public struct Rational: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Sum, nil when too large.
-    public static func + (a: Rational, b: Rational) -> Rational? {
+    static func + (a: Rational, b: Rational) -> Rational? {
         if let x = a.small, let y = b.small {
             let (p, o1) = x.n.multipliedReportingOverflow(by: y.d)
             let (q, o2) = y.n.multipliedReportingOverflow(by: x.d)
@@ -106,35 +106,37 @@ public struct Rational: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Difference, nil when too large.
-    public static func - (a: Rational, b: Rational) -> Rational? { a + (-b) }
+    static func - (a: Rational, b: Rational) -> Rational? { a + (-b) }
 
     /// Product, nil when too large.
-    public static func * (a: Rational, b: Rational) -> Rational? {
+    static func * (a: Rational, b: Rational) -> Rational? {
         if let x = a.small, let y = b.small {
             let (n, o1) = x.n.multipliedReportingOverflow(by: y.n)
             let (d, o2) = x.d.multipliedReportingOverflow(by: y.d)
             if !(o1 || o2) && n != Int64.min { return fromSmall(n, d) }
         }
-        if a.numerator.bitWidth + b.numerator.bitWidth > BigInt.maxBits + 64 { return nil }
-        if a.denominator.bitWidth + b.denominator.bitWidth > BigInt.maxBits + 64 { return nil }
+        // Refuse before multiplying when the product is far too large; Rational(_:_:) checks the exact size.
+        if a.numerator.bitWidth + b.numerator.bitWidth > EquivalenceLimits.integerBits + 64 { return nil }
+        if a.denominator.bitWidth + b.denominator.bitWidth > EquivalenceLimits.integerBits + 64 { return nil }
         return Rational(a.numerator * b.numerator, a.denominator * b.denominator)
     }
 
     /// Quotient, nil for division by zero or when too large.
-    public static func / (a: Rational, b: Rational) -> Rational? {
+    static func / (a: Rational, b: Rational) -> Rational? {
         if b.isZero { return nil }
         if let x = a.small, let y = b.small {
             let (n, o1) = x.n.multipliedReportingOverflow(by: y.d)
             let (d, o2) = x.d.multipliedReportingOverflow(by: y.n)
             if !(o1 || o2) && n != Int64.min && d != Int64.min { return fromSmall(n, d) }
         }
-        if a.numerator.bitWidth + b.denominator.bitWidth > BigInt.maxBits + 64 { return nil }
-        if a.denominator.bitWidth + b.numerator.bitWidth > BigInt.maxBits + 64 { return nil }
+        // Refuse before multiplying when the products are far too large; Rational(_:_:) checks the exact size.
+        if a.numerator.bitWidth + b.denominator.bitWidth > EquivalenceLimits.integerBits + 64 { return nil }
+        if a.denominator.bitWidth + b.numerator.bitWidth > EquivalenceLimits.integerBits + 64 { return nil }
         return Rational(a.numerator * b.denominator, a.denominator * b.numerator)
     }
 
     /// Integer power, nil when too large or 0^negative.
-    public func power(_ e: Int) -> Rational? {
+    func power(_ e: Int) -> Rational? {
         if e == 0 { return .one }
         if e < 0 {
             if isZero { return nil }
@@ -146,11 +148,11 @@ public struct Rational: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Exact n-th root when it is rational (odd roots of negatives are real), else nil.
-    public func root(_ n: Int) -> Rational? {
-        if n < 1 || n > 64 { return nil }
+    func root(_ n: Int) -> Rational? {
+        if n < 1 || n > EquivalenceLimits.rootIndex { return nil }
         if n == 1 { return self }
         // Newton iterations on huge numbers are not worth their cost.
-        if numerator.bitWidth + denominator.bitWidth > 4_096 { return nil }
+        if numerator.bitWidth + denominator.bitWidth > EquivalenceLimits.rootOperandBits { return nil }
         if isNegative {
             if n % 2 == 0 { return nil }
             guard let r = (-self).root(n) else { return nil }

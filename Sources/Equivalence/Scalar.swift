@@ -30,9 +30,10 @@ struct Scalar: Sendable {
         Scalar.collectVariables(n, into: &vs)
         vars = vs.sorted()
         var ev = Evaluator()
-        let size = Scalar.nodeCount(n, limit: 400)
+        let size = Scalar.nodeCount(n, limit: EquivalenceLimits.countedNodes)
         // Large trees are evaluated numerically only (bounded time); small ones exactly where possible.
-        ev.setBudget(size > (vars.isEmpty ? 300 : 120) ? 0 : 200_000)
+        let exactNodes = vars.isEmpty ? EquivalenceLimits.exactNodes : EquivalenceLimits.exactNodesWithVariables
+        ev.setBudget(size > exactNodes ? 0 : EquivalenceLimits.exactWork)
         if vars.isEmpty {
             value = ev.value(n)
             samples = []
