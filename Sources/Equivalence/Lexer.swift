@@ -12,7 +12,7 @@ struct Lexer {
     /// Lexes bytes into tokens (bounded: every step advances).
     static func lex(_ bytes: [UInt8]) -> (tokens: [Token], nonASCII: Bool) {
         var l = Lexer(bytes)
-        l.run(textMode: false)
+        l.run()
         return (l.tokens, l.sawNonASCII)
     }
 
@@ -124,7 +124,7 @@ struct Lexer {
     ]
 
     /// Main loop.
-    private mutating func run(textMode: Bool) {
+    private mutating func run() {
         while i < b.count {
             let c = b[i]
             // White space, `$`, `%` and `~` carry no meaning.
@@ -341,7 +341,7 @@ struct Lexer {
         }
         if letterRuns == 0 {
             var sub = Lexer(g)
-            sub.run(textMode: true)
+            sub.run()
             tokens.append(contentsOf: sub.tokens)
             sawNonASCII = sawNonASCII || sub.sawNonASCII
             return
@@ -357,7 +357,7 @@ struct Lexer {
                 tokens.append(p.count == 1 ? .ident(s) : .word(s.lowercased()))
             } else {
                 var sub = Lexer(p)
-                sub.run(textMode: true)
+                sub.run()
                 for t in sub.tokens {
                     if case .ident(let s) = t, s.count >= 2 { tokens.append(.word(s.lowercased())) } else { tokens.append(t) }
                 }
