@@ -89,6 +89,12 @@ let package = Package(
             name: "CoreTests",
             dependencies: ["Core", "Equivalence", "Encoder"]
         ),
+        // Dataset-scale checks (the paper's 7,500 rewrites, 1,000 rules rewrites, the encoder on committed cosines):
+        // skipped by `swift test`, run in release by `make quality` (COREWARD_QUALITY=1).
+        .testTarget(
+            name: "QualityTests",
+            dependencies: ["Core", "Encoder"]
+        ),
         .testTarget(
             name: "ServerTests",
             dependencies: ["Server", "Core", "Equivalence", "Encoder"]
