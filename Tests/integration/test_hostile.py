@@ -75,3 +75,37 @@ def test_a_nearly_matching_prompt_does_not_stall_the_server(start_server):
     assert worst < 1.0, worst
     assert [a.status_code for a in answers] == [200] * 4
     assert all(a.json()["rewards"] == [1] for a in answers)
+
+
+def test_a_co_reward_label_with_a_typo_is_a_400_not_a_ground_truth(server):
+    """A label meant as Co-Reward that does not parse used to be scored as a ground truth (200, reward 0,
+    group_complete 1): now a 400 naming the label and why. Sets like {1,2} are still ground truths."""
+    from conftest import problem
+    typos = [
+        "{'pair_id': 'q', 'view': 0, 'n': 2}",                     # Python's str(dict)
+        '{"pair_id": "q", "view": 0, "n": 2,}',                     # a trailing comma
+        '{pair_id: "q", view: 0, n: 2}',                            # unquoted keys
+        '{"pair_id": "q", "view": 0, "n": 18446744073709551616}',   # n = 2^64
+        '{"pair_id": "q\\ud800", "view": 0, "n": 2}',                # a lone surrogate
+        '{"label": [[[["7"]]]]}',                                   # an object that is no Co-Reward label
+    ]
+    for label in typos:
+        answer = server.post("/get_reward", {"query": ["\\boxed{7}"], "labels": [label]})
+        body = problem(400, answer)
+        assert body["pointer"] == "/labels/0", (label, body)
+    python = problem(400, server.post("/get_reward", {"query": ["\\boxed{7}"], "labels": [typos[0]]}))
+    assert "json.dumps" in python["detail"]
+    for truth in ["{1,2}", "\\{1, 2\\}", "{x \\mid x > 0}"]:
+        answer = server.post("/get_reward", {"query": ["\\boxed{1}"], "labels": [truth]})
+        assert answer.status_code == 200, (truth, answer.text)
+
+
+def test_a_key_file_that_is_not_visible_ascii_is_refused_at_start(tmp_path):
+    """Invalid UTF-8 in the key file was decoded as U+FFFD, as was the header, so a different header matched;
+    such a key is refused at start."""
+    import pytest
+    from conftest import Server
+    key = tmp_path / "key"
+    key.write_bytes(b"\x80\x9a" + b"\xff" * 10 + b"Q\n")
+    with pytest.raises(RuntimeError, match="visible ASCII"):
+        Server("--api-key-file", str(key))
