@@ -167,8 +167,8 @@ class CoRewardManager:
     """
 
     def __init__(self, tokenizer: Any = None, num_examine: int = 0, compute_score: Any = None,
-                 reward_fn_key: str = "data_source", **reward_kwargs: Any):
-        if "config" in reward_kwargs or not callable(getattr(tokenizer, "decode", None)):
+                 reward_fn_key: str = "data_source", *unexpected: Any, **reward_kwargs: Any):
+        if unexpected or "config" in reward_kwargs or not callable(getattr(tokenizer, "decode", None)):
             raise TypeError(
                 "CoRewardManager is a batch reward manager: CoRewardManager(tokenizer, num_examine, compute_score, "
                 "reward_fn_key, **reward_kwargs), as the Co-Reward authors' trainer and verl 0.6.x build one; it was "
