@@ -5,7 +5,7 @@
 # (prepare_data.py writes them), and coreward answers when the whole group (n rollouts x 2 views) has arrived.
 # Rows without a pair id (the validation set) are scored against reward_model.ground_truth.
 #
-#   pip install verl==0.9.1 ./clients/python      # plus verl's GPU extras (vllm, flash-attn) for a real run
+#   pip install 'verl[verl-core,vllm]==0.9.1' ./clients/python   # verl-core brings TransferQueue (the v1 trainer)
 #   COREWARD_URL=http://HOST:8080 bash run_reward_loop.sh
 #
 # Notes: the options are +reward.reward_kwargs.* (the "+" is required; verl 0.9 silently ignores the legacy
