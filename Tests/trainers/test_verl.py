@@ -20,16 +20,17 @@ import uuid
 import numpy as np
 import pytest
 
-from verl_fixtures import (by_bytes, compose_verl, coreward, example_overrides, expected_rewards,  # noqa: F401
-                           rollouts, tiny_model_dir)
+from verl_fixtures import (compose_verl, coreward, coreward_short_guard, example_overrides,  # noqa: F401
+                           expected_rewards, rollouts, tiny_model_dir)
 
 N = 4  # rollouts per view: each rollout row holds 8 responses, view 0 takes the first 4 and view 1 the last 4
+PROMPT_CHARS = 200  # a prompt's question is cut to this, well inside the example's 512-token data.max_prompt_length
 RUN = uuid.uuid4().hex[:8]  # pair ids never repeat across runs against one server
 
 
 @pytest.fixture(scope="module")
 def mixed(rollouts):
-    """Rows whose 8 responses are not all right or all wrong, so a wrong reward or a wrong mapping shows."""
+    """The 10 rows whose 8 responses are not all right or all wrong, so a wrong reward or mapping shows."""
     return [row for row in rollouts if len(set(row["meta"]["source_correct"])) > 1]
 
 
@@ -56,7 +57,7 @@ def rows_for(items, pair_prefix, singles=()):
         for view in (0, 1):
             tag = f"[{pair_prefix}-{item['id']} view {view}]"
             responses[tag] = list(item["responses"][view * N:(view + 1) * N])
-            rows.append({"raw_prompt": [{"role": "user", "content": f"{tag} {item['question']}"}],
+            rows.append({"raw_prompt": [{"role": "user", "content": f"{tag} {item['question'][:PROMPT_CHARS]}"}],
                          "data_source": "coreward/math",
                          "reward_model": {"style": "rule", "ground_truth": item["answer"]},
                          "extra_info": {"pair_id": f"{pair_prefix}-{item['id']}", "view": view,
@@ -65,7 +66,7 @@ def rows_for(items, pair_prefix, singles=()):
     for item in singles:
         tag = f"[{pair_prefix}-{item['id']} single]"
         responses[tag] = list(item["responses"][:N])
-        rows.append({"raw_prompt": [{"role": "user", "content": f"{tag} {item['question']}"}],
+        rows.append({"raw_prompt": [{"role": "user", "content": f"{tag} {item['question'][:PROMPT_CHARS]}"}],
                      "data_source": "math", "reward_model": {"style": "rule", "ground_truth": item["answer"]},
                      "extra_info": {"index": len(rows)}, "index": len(rows)})
     return rows, responses
@@ -107,7 +108,7 @@ async def run_step(config, rows, responses, step=None):
     return texts, output.batch["rm_scores"].sum(-1).tolist(), output
 
 
-def expectations(coreward, rows, texts, scope):
+def expectations(coreward, rows, texts, prefix):
     """The /v1/reward reward of every output sample (sample i comes from row i // N)."""
     groups, singles = {}, []
     for i, text in enumerate(texts):
@@ -149,35 +150,52 @@ def test_reward_loop_equals_v1_reward(coreward, tmp_path, tiny_model_dir, mixed)
     assert elapsed < 10, f"a step of {len(texts)} samples took {elapsed:.1f} s: groups waited for the timeout"
 
 
-def test_second_epoch_same_pair_ids_is_scored_anew(coreward, tmp_path, tiny_model_dir, mixed):
+def other_responses(items, donors, prefix, keep_first):
+    """Responses for a later step of the same pairs: each view's from a donor row; with keep_first, view 0 keeps
+    its first response byte for byte."""
+    responses = {}
+    for item, donor in zip(items, donors):
+        for view in (0, 1):
+            texts = list(donor["responses"][view * N:(view + 1) * N])
+            if keep_first and view == 0:
+                texts[0] = item["responses"][0]
+            responses[f"[{prefix}-{item['id']} view {view}]"] = texts
+    return responses
+
+
+def test_next_step_is_a_new_group(coreward, tmp_path, tiny_model_dir, rollouts, mixed):
+    """The v1 trainer's global_steps scopes the pair ids: the same pairs in the next step, well inside the guard
+    period (60 s), form new groups instead of a 409 for samples beyond n."""
+    config = loop_config(coreward, tmp_path, tiny_model_dir)
+    prefix = f"{RUN}-steps"
+    others = [row for row in rollouts if row not in mixed]
+    rows, responses = rows_for(others[:2], prefix)
+    texts, rewards, _ = asyncio.run(run_step(config, rows, responses, step=1))
+    assert rewards == expectations(coreward, rows, texts, prefix)
+    responses2 = other_responses(others[:2], others[2:4], prefix, keep_first=False)
+    texts2, rewards2, _ = asyncio.run(run_step(config, rows, responses2, step=2))
+    assert rewards2 == expectations(coreward, rows, texts2, prefix)
+
+
+def test_second_epoch_same_pair_ids_is_scored_anew(coreward_short_guard, tmp_path, tiny_model_dir, mixed):
     """The v0 trainer gives no step, so a pair id repeats in the next epoch: once the first answers were delivered
     and the guard period (1 s here) is over, the same pair id forms a new group, never answered from the old one."""
-    config = loop_config(coreward, tmp_path, tiny_model_dir)
+    server = coreward_short_guard
+    config = loop_config(server, tmp_path, tiny_model_dir)
     prefix = f"{RUN}-epoch"
-    first_items = mixed[5:7]
-    rows, responses = rows_for(first_items, prefix)
+    items = mixed[5:7]
+    rows, responses = rows_for(items, prefix)
     texts, rewards, _ = asyncio.run(run_step(config, rows, responses))
-    assert rewards == expectations(coreward, rows, texts, prefix)
+    assert rewards == expectations(server, rows, texts, prefix)
     time.sleep(1.5)
     # epoch 2: the same pair ids; view 0 keeps its first response byte for byte, the rest come from other rows
-    second, _ = rows_for(first_items, prefix)
-    donors = mixed[7:9]
-    responses2 = {}
-    for item, donor in zip(first_items, donors):
-        for view in (0, 1):
-            tag = f"[{prefix}-{item['id']} view {view}]"
-            texts_v = list(donor["responses"][view * N:(view + 1) * N])
-            if view == 0:
-                texts_v[0] = item["responses"][0]
-            responses2[tag] = texts_v
-    texts2, rewards2, output2 = asyncio.run(run_step(config, second, responses2))
-    expected2 = expectations(coreward, second, texts2, prefix)
-    assert rewards2 == expected2
+    texts2, rewards2, output2 = asyncio.run(run_step(config, rows, other_responses(items, mixed[7:9], prefix, True)))
+    assert rewards2 == expectations(server, rows, texts2, prefix)
+    assert output2.non_tensor_batch["assembly_timeout"].tolist() == [0.0] * len(texts2)
     # the response sent in both epochs scores differently in the new group, so an old answer would show
     old = dict(zip(texts, rewards))
-    assert any(old[item["responses"][0]] != new for item in first_items
+    assert any(old[item["responses"][0]] != new for item in items
                for text, new in zip(texts2, rewards2) if text == item["responses"][0])
-    assert output2.non_tensor_batch["assembly_timeout"].tolist() == [0.0] * len(texts2)
 
 
 def test_missing_url_names_the_key(coreward, tmp_path, tiny_model_dir):

@@ -41,7 +41,10 @@ class Coreward:
         deadline, port = time.time() + 30, None
         while port is None and time.time() < deadline and self.process.poll() is None:
             match = re.search(r"\baddress[=\":]+127\.0\.0\.1:(\d+)", self.log())
-            port = int(match.group(1)) if match else time.sleep(0.02)
+            if match:
+                port = int(match.group(1))
+            else:
+                time.sleep(0.02)
         if port is None:
             self.process.kill()
             raise RuntimeError("coreward did not start:\n" + self.log())
@@ -69,8 +72,16 @@ class Coreward:
 
 @pytest.fixture(scope="module")
 def coreward():
-    """coreward with a short assembly timeout (a group that never completes fails the test in 10 s, not 120 s)
-    and a 1 s guard period (the epoch test waits it out)."""
+    """coreward with a short assembly timeout (a group that never completes fails the test in 10 s, not 120 s);
+    the guard period stays at its default (60 s)."""
+    running = Coreward("--assembly-timeout-seconds", "10", "--drain-timeout-seconds", "5")
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def coreward_short_guard():
+    """coreward with a 1 s guard period, which a test can wait out."""
     running = Coreward("--assembly-timeout-seconds", "10", "--assembly-guard-seconds", "1",
                        "--drain-timeout-seconds", "5")
     yield running
