@@ -13,6 +13,11 @@ trainer hands each sample its step as `global_steps` (trainer_base._next_train_b
 batch the same way, since the v1 worker itself needs TransferQueue.
 """
 import asyncio
+import json
+import os
+import pathlib
+import subprocess
+import sys
 import time
 import types
 import uuid
@@ -20,7 +25,7 @@ import uuid
 import numpy as np
 import pytest
 
-from verl_fixtures import (compose_verl, coreward, coreward_short_guard, example_overrides,  # noqa: F401
+from verl_fixtures import (REPO, compose_verl, coreward, coreward_short_guard, example_overrides,  # noqa: F401
                            expected_rewards, rollouts, tiny_model_dir)
 
 N = 4  # rollouts per view: each rollout row holds 8 responses, view 0 takes the first 4 and view 1 the last 4
@@ -233,3 +238,46 @@ def test_wrong_calling_convention_raises(coreward, tmp_path, tiny_model_dir, mix
     rows, responses = rows_for(mixed[:1], f"{RUN}-wrong")
     with pytest.raises(TypeError, match=message):
         asyncio.run(run_step(config, rows, responses))
+
+
+# Older verl lines, each installed beside the pinned one with `pip install --no-deps --target DIR/VERSION
+# verl==VERSION` (their own reward code runs on the pinned environment's torch and transformers).
+VERL_LINES = pathlib.Path(os.environ.get("COREWARD_VERL_LINES", REPO / ".venv-trainers" / "verl-lines"))
+HERE = pathlib.Path(__file__).resolve().parent
+
+
+@pytest.mark.parametrize("version, mode, script", [
+    ("0.6.1", "batch", "run_batch_reward.sh"),
+    ("0.7.0", "batch", "run_batch_reward_0.7.0.sh"),
+    ("0.7.1", "reward-loop", "run_reward_loop.sh"),
+    ("0.8.0", "reward-loop", "run_reward_loop.sh"),
+])
+def test_older_verl_line(coreward, tiny_model_dir, version, mode, script):
+    """Each older line's own reward code with its example's configuration (verl_line_driver.py): 0.6.1 and 0.7.0
+    through main_ppo's load_reward_manager and compute_reward (the batch function), 0.7.1 and 0.8.0 through
+    main_ppo's config migration and RewardLoopWorker (CoRewardLoopManager), one sample per call."""
+    target = VERL_LINES / version
+    if not (target / "verl").is_dir():
+        pytest.skip(f"verl {version} is not installed: pip install --no-deps --target {target} verl=={version}")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(target), str(HERE)])}
+    done = subprocess.run([sys.executable, str(HERE / "verl_line_driver.py"), mode, script, str(tiny_model_dir),
+                           coreward.url, f"{RUN}-{version}"], env=env, cwd=HERE, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["verl"] == version
+    assert result["manager"] == ("BatchRewardManager" if mode == "batch" else "CoRewardLoopManager")
+    groups, singles = {}, []
+    for pair_id, view, text, truth in result["samples"]:
+        if pair_id is None:
+            singles.append((text, truth))
+        else:
+            groups.setdefault(pair_id, [[], []])[view].append(text)
+    table = expected_rewards(coreward, groups, singles)
+    assert result["rewards"] == [table[(pair_id, view, text)] for pair_id, view, text, _ in result["samples"]]
+    assert 0 < sum(result["rewards"]) < len(result["rewards"])
+    if mode == "batch":
+        from coreward_client.verl import EXTRA_KEYS as keys
+    else:
+        from coreward_client.verl_reward_loop import EXTRA_KEYS as keys
+    assert all(k == sorted(keys) for k in result["extra_keys"])
