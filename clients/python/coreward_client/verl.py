@@ -171,7 +171,8 @@ class CoRewardManager:
         if unexpected or "config" in reward_kwargs or not callable(getattr(tokenizer, "decode", None)):
             raise TypeError(
                 "CoRewardManager is a batch reward manager: CoRewardManager(tokenizer, num_examine, compute_score, "
-                "reward_fn_key, **reward_kwargs), as the Co-Reward authors' trainer and verl 0.6.x build one; it was "
+                "reward_fn_key, **reward_kwargs), verl 0.6.x's reward-manager call, which the Co-Reward authors' trainer "
+                "uses; it was "
                 "built with " + (f"keywords {sorted(reward_kwargs)}" if reward_kwargs else
                                  f"a {type(tokenizer).__name__} as its tokenizer") +
                 ". verl 0.7.1 and later build a reward-loop manager (config=, tokenizer=, compute_score=, ...): use "
