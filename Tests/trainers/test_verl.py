@@ -11,6 +11,10 @@ each prompt with one of its real rollouts, tokenised by a tokenizer trained here
 reward worker is called in-process through a stand-in for its actor handle, .compute_score.remote). The v1
 trainer hands each sample its step as `global_steps` (trainer_base._next_train_batch); these tests put it in the
 batch the same way, since the v1 worker itself needs TransferQueue.
+
+The older lines (0.6.1, 0.7.0, 0.7.1, 0.8.0) run their own reward code with their example's configuration in a
+subprocess (verl_line_driver.py), with no stand-in: the batch lines get one padded DataProto, the reward-loop
+lines one DataProto per sample as the agent loop builds it.
 """
 import asyncio
 import json
