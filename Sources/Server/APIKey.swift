@@ -22,7 +22,16 @@ public struct APIKey: Sendable {
         let given = Array(authorization.utf8)
         guard given.count > prefix.count,
               zip(given.prefix(prefix.count), prefix).allSatisfy({ ($0 | 0x20) == $1 }) else { return false }
-        let token = given.dropFirst(prefix.count)
+        return accepts(given.dropFirst(prefix.count))
+    }
+
+    /// Whether a bare token (the `api_key` query argument) is this key, compared in constant time.
+    func accepts(token: String?) -> Bool {
+        guard let token else { return false }
+        return accepts(Array(token.utf8)[...])
+    }
+
+    private func accepts(_ token: ArraySlice<UInt8>) -> Bool {
         var difference = UInt8(token.count == key.count ? 0 : 1)
         for (index, byte) in token.enumerated() {
             difference |= byte ^ key[index % key.count]

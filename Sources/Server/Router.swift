@@ -6,8 +6,11 @@ struct Route: Sendable {
     enum Access: Sendable {
         /// Health, readiness and metrics: always open, so that probes and scrapers need no secret.
         case open
-        /// `/v1` routes.
+        /// `/v1` routes: the key as `Authorization: Bearer <key>`.
         case protected
+        /// `/get_reward`: the key as a bearer header, or as the query argument `api_key` (OpenRLHF can be given
+        /// only a URL, never a header).
+        case protectedOrQueryKey
     }
 
     let method: String
@@ -39,6 +42,27 @@ public final class Router: HTTPHandler {
         self.apiKey = apiKey
         self.metrics = metrics
         self.timeBudget = timeBudget
+    }
+
+    /// Refuses, on its headers alone, a request to a route that needs the API key and does not carry it: the 401
+    /// goes out (logged and counted as any answer) before the body is read, so keyless uploads hold no memory.
+    public func screen(_ request: HTTPRequest) -> HTTPResponse? {
+        guard apiKey != nil, let route = routes[request.path]?.first(where: { $0.method == request.method }),
+              !authorized(request, for: route) else { return nil }
+        return handle(request)
+    }
+
+    /// Whether the request may use the route: an open route, no key configured, or the key given as the route
+    /// accepts it.
+    private func authorized(_ request: HTTPRequest, for route: Route) -> Bool {
+        guard let apiKey else { return true }
+        switch route.access {
+        case .open: return true
+        case .protected: return apiKey.accepts(authorization: request.header("Authorization"))
+        case .protectedOrQueryKey:
+            return apiKey.accepts(authorization: request.header("Authorization"))
+                || apiKey.accepts(token: request.query("api_key"))
+        }
     }
 
     /// Every route as "METHOD /path", sorted.
@@ -135,9 +159,11 @@ public final class Router: HTTPHandler {
             return HTTPError(405, "\(request.method) is not allowed on \(request.path); use \(allow)",
                              headers: [("Allow", allow)]).response
         }
-        if route.access == .protected, let apiKey, !apiKey.accepts(authorization: request.header("Authorization")) {
-            return HTTPError(401, "this route needs the API key: send Authorization: Bearer <key>",
-                             headers: [("WWW-Authenticate", "Bearer")]).response
+        if !authorized(request, for: route) {
+            let how = route.access == .protectedOrQueryKey
+                ? "send Authorization: Bearer <key>, or add ?api_key=<key> to the URL" : "send Authorization: Bearer <key>"
+            return HTTPError(401, "this route needs the API key: \(how)", headers: [("WWW-Authenticate", "Bearer")])
+                .response
         }
         do {
             return try route.handle(request, context)

@@ -109,3 +109,32 @@ def test_a_key_file_that_is_not_visible_ascii_is_refused_at_start(tmp_path):
     key.write_bytes(b"\x80\x9a" + b"\xff" * 10 + b"Q\n")
     with pytest.raises(RuntimeError, match="visible ASCII"):
         Server("--api-key-file", str(key))
+
+
+def test_the_api_key_is_checked_before_the_body_is_read(start_server, tmp_path):
+    """A keyless request to a protected route is refused on its headers: the 401 comes back while its 50 MB body
+    has not been sent, so keyless uploads hold no memory (40 trickled 50 MB uploads used to hold 2 GB)."""
+    key = tmp_path / "key"
+    key.write_text("s3cret-token\n")
+    server = start_server("--api-key-file", str(key))
+    head = (f"POST /v1/reward HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {50 * 1024 * 1024}\r\n\r\n").encode()
+    answer = raw_request(server, head + b'{"groups": [', timeout=5)
+    assert answer.startswith(b"HTTP/1.1 401"), answer[:200]
+    assert b"application/problem+json" in answer
+
+
+def test_get_reward_takes_the_key_in_its_url(start_server, tmp_path):
+    """OpenRLHF can only be given a URL: /get_reward accepts the key as ?api_key=<key> as well as a bearer
+    header; the /v1 routes take the header only."""
+    from conftest import problem
+    key = tmp_path / "key"
+    key.write_text("s3cret-token\n")
+    server = start_server("--api-key-file", str(key))
+    body = {"query": ["\\boxed{1}"], "labels": ["1"]}
+    denied = problem(401, requests.post(server.url + "/get_reward", json=body, timeout=10))
+    assert "api_key" in denied["detail"]
+    problem(401, requests.post(server.url + "/get_reward?api_key=wrong", json=body, timeout=10))
+    allowed = requests.post(server.url + "/get_reward?api_key=s3cret-token", json=body, timeout=10)
+    assert allowed.status_code == 200 and allowed.json()["rewards"] == [1]
+    problem(401, requests.post(server.url + "/v1/extract?api_key=s3cret-token", json={"responses": []}, timeout=10))

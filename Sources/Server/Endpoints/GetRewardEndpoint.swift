@@ -9,7 +9,7 @@ struct GetRewardEndpoint {
     let assembler: GroupAssembler
 
     var routes: [Route] {
-        [Route(method: "POST", path: "/get_reward") { [self] request, context throws(HTTPError) in
+        [Route(method: "POST", path: "/get_reward", access: .protectedOrQueryKey) { [self] request, context throws(HTTPError) in
             try handle(request, context)
         }]
     }

@@ -11,6 +11,8 @@ public struct HTTPRequest {
     let bodyCapacity: Int
     /// Looks up a request header by name (case-insensitive).
     public let header: (String) -> String?
+    /// Looks up a query-string argument by name (decoded); nil when absent.
+    public let query: (String) -> String?
     /// Parks the request so that it can be answered later, from any thread, without holding a worker thread
     /// meanwhile; the handler then returns `HTTPResponse.deferred`. Nil where the transport cannot wait
     /// (answering without a network).
@@ -20,13 +22,15 @@ public struct HTTPRequest {
     var whenDone: ((@escaping @Sendable (_ delivered: Bool) -> Void) -> Void)?
 
     init(method: String, path: String, body: UnsafeRawBufferPointer, bodyCapacity: Int,
-         header: @escaping (String) -> String?, suspend: (() -> HTTPResponder)? = nil,
+         header: @escaping (String) -> String?, query: @escaping (String) -> String? = { _ in nil },
+         suspend: (() -> HTTPResponder)? = nil,
          whenDone: ((@escaping @Sendable (_ delivered: Bool) -> Void) -> Void)? = nil) {
         self.method = method
         self.path = path
         self.body = body
         self.bodyCapacity = bodyCapacity
         self.header = header
+        self.query = query
         self.suspend = suspend
         self.whenDone = whenDone
     }

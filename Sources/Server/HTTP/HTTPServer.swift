@@ -5,6 +5,13 @@ import Synchronization
 /// Handles complete requests; called on libmicrohttpd's worker threads.
 public protocol HTTPHandler: Sendable {
     func handle(_ request: HTTPRequest) -> HTTPResponse
+    /// Called once the headers are in, before any of the body is read (the request's body is empty here): the
+    /// answer that refuses the request now (say, a missing API key), or nil to read the body and `handle` it.
+    func screen(_ request: HTTPRequest) -> HTTPResponse?
+}
+
+extension HTTPHandler {
+    public func screen(_ request: HTTPRequest) -> HTTPResponse? { nil }
 }
 
 /// How the HTTP listener is set up.
@@ -199,6 +206,13 @@ private let accessHandler: MHD_AccessHandlerCallback = { cls, connection, url, m
         let state = RequestState()
         context.pointee = Unmanaged.passRetained(state).toOpaque()  // released in requestCompleted
         server.inFlight.add(1, ordering: .relaxed)
+        // Refused on its headers (no API key, say): answered before a byte of its body is read or held.
+        let refused = [UInt8](repeating: 0, count: JSONDocument.padding).withUnsafeBytes { empty in
+            server.handler.screen(headersOnly(connection, method: method, url: url, padding: empty))
+        }
+        if let refused {
+            return queue(refused, on: connection)
+        }
         let declared = coreward_mhd_content_length(connection)
         if declared > Int64(limit) {
             return queue(tooLarge(limit), on: connection)
@@ -245,6 +259,9 @@ private let accessHandler: MHD_AccessHandlerCallback = { cls, connection, url, m
             header: { name in
                 MHD_lookup_connection_value(connection, .HEADER_KIND, name).map { String(cString: $0) }
             },
+            query: { name in
+                MHD_lookup_connection_value(connection, .GET_ARGUMENT_KIND, name).map { String(cString: $0) }
+            },
             suspend: { park(connection, state) },
             whenDone: { state.done = $0 })
         let response = server.handler.handle(request)
@@ -258,6 +275,18 @@ private let accessHandler: MHD_AccessHandlerCallback = { cls, connection, url, m
         }
         return queue(response, on: connection)
     }
+}
+
+/// A request as its headers describe it, with an empty body: what `HTTPHandler.screen` sees.
+private func headersOnly(_ connection: OpaquePointer, method: UnsafePointer<CChar>?, url: UnsafePointer<CChar>?,
+                         padding: UnsafeRawBufferPointer) -> HTTPRequest {
+    HTTPRequest(
+        method: method.map { String(cString: $0) } ?? "",
+        path: url.map { String(cString: $0) } ?? "/",
+        body: UnsafeRawBufferPointer(start: padding.baseAddress, count: 0),
+        bodyCapacity: padding.count,
+        header: { name in MHD_lookup_connection_value(connection, .HEADER_KIND, name).map { String(cString: $0) } },
+        query: { name in MHD_lookup_connection_value(connection, .GET_ARGUMENT_KIND, name).map { String(cString: $0) } })
 }
 
 /// libmicrohttpd calls this when a request is done (answered, failed or cut off).
