@@ -46,10 +46,13 @@ extension Setting {
         "/get_reward: seconds answers are kept so that a retry gets the same answer")
     public static let assemblyMaxWaiting = Setting(
         "assembly-max-waiting", .integer(\.assembly.maxWaiting, 1 ... 1_000_000), info: true,
-        "/get_reward: most requests waiting for their groups; past it a 503 with Retry-After")
+        "/get_reward: most samples the open groups may wait for (n x views each); a request opening a group past it gets a 503 with Retry-After")
     public static let assemblyMaxBytes = Setting(
         "assembly-max-bytes", .integer(\.assembly.maxBytes, 1 ... Int(Int32.max) * 64), unit: .bytes, info: true,
-        "/get_reward: most response bytes held, waiting or kept for retries")
+        "/get_reward: most bytes held by waiting samples and kept answers; a request opening a group past it gets a 503")
+    public static let assemblyGuardSeconds = Setting(
+        "assembly-guard-seconds", .integer(\.assembly.guardSeconds, 0 ... 86400), unit: .seconds, info: true,
+        "/get_reward: seconds after a group completes during which its pair may not start another (a sample beyond n gets 409)")
     public static let requestTimeoutSeconds = Setting(
         "request-timeout-seconds", .seconds(\.requestTimeoutSeconds), unit: .seconds, info: true,
         "Time budget of one request in seconds (fractions allowed); past it a 503 with Retry-After")
@@ -114,7 +117,8 @@ extension Setting {
     public static let all: [Setting] = [
         host, port, maxBodyBytes, maxGroups, maxViews, maxRollouts, maxResponseBytes, maxPairs, maxTexts, maxTextBytes,
         maxJSONDepth, maxConnections, connectionTimeoutSeconds, drainTimeoutSeconds, threads, encoderWorkers,
-        assemblyRetentionSeconds, assemblyMaxWaiting, assemblyMaxBytes, requestTimeoutSeconds, assemblyTimeoutSeconds,
+        assemblyRetentionSeconds, assemblyMaxWaiting, assemblyMaxBytes, assemblyGuardSeconds, requestTimeoutSeconds,
+        assemblyTimeoutSeconds,
         modelDir, metricsPort, apiKeyFile,
         llmURL, llmModel, llmAPIKeyFile, llmPromptFile, llmTimeout, llmConcurrency, llmRetries,
         augmentMinSimilarity, augmentMaxSimilarity, augmentMinNovelty, augmentMaxQuestions, augmentMaxVariants,

@@ -35,6 +35,7 @@ struct Serve: ParsableCommand {
     @Option(.assemblyRetentionSeconds) var assemblyRetentionSeconds: Int?
     @Option(.assemblyMaxWaiting) var assemblyMaxWaiting: Int?
     @Option(.assemblyMaxBytes) var assemblyMaxBytes: Int?
+    @Option(.assemblyGuardSeconds) var assemblyGuardSeconds: Int?
     @Option(.apiKeyFile) var apiKeyFile: String?
     @OptionGroup(title: Setting.Section.augmentation.title) var augment: AugmentOptions
     @Option(.logLevel) var logLevel: String?

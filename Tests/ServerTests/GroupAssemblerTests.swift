@@ -16,7 +16,8 @@ struct GroupAssemblerTests {
         let second = try buffer.send(sample("q", view: 0, n: 2, "b \\boxed{1}"))
         let third = try buffer.send(sample("q", view: 1, n: 2, "c \\boxed{2}"))
         #expect([first, second, third].allSatisfy { $0.wasParked && $0.results == nil })
-        #expect(buffer.assembler.occupancy == .init(waiting: 3, bytes: 33, openGroups: 1, keptGroups: 0))
+        #expect(buffer.assembler.occupancy == .init(waiting: 3, bytes: 3 * waitingBytes("q", "a \\boxed{2}"), openGroups: 1,
+                                                    keptGroups: 0, reserved: 4))
 
         let last = try buffer.send(sample("q", view: 1, n: 2, "d \\boxed{2}"))
         #expect(!last.wasParked)
@@ -24,7 +25,8 @@ struct GroupAssemblerTests {
         #expect([first, second, third, last].map { $0.results?.map(\.reward) } == [[1], [0], [1], [1]])
         let all = [first, second, third, last].compactMap { $0.results?.first }
         #expect(all.count == 4 && all.allSatisfy { $0.groupComplete && !$0.assemblyTimeout && $0.answerFound })
-        #expect(buffer.assembler.occupancy == .init(waiting: 0, bytes: 44, openGroups: 0, keptGroups: 1))
+        #expect(buffer.assembler.occupancy == .init(waiting: 0, bytes: 4 * keptBytes("a \\boxed{2}"), openGroups: 0,
+                                                    keptGroups: 1))
         #expect(buffer.metric(#"coreward_assembly_groups_total{outcome="complete"}"#) == 1)
         #expect(buffer.metric("coreward_assembly_waiting_requests") == 0)
     }
@@ -96,23 +98,28 @@ struct GroupAssemblerTests {
         #expect(buffer.assembler.occupancy.waiting == 0)
     }
 
-    /// On SIGTERM every waiting group is answered at once, flagged; a sample that comes later is answered at the
-    /// next tick, whatever the clock says.
-    @Test func drainingAnswersEveryWaitingGroupAtOnce() throws {
+    /// On SIGTERM no incomplete group is scored: every waiting request gets a retryable 503 at once (the trainer's
+    /// retries rebuild the group on the restarted replica), and so does any later request that would wait. A
+    /// request that needs no waiting (a whole pair) is still answered.
+    @Test func drainingRefusesEveryIncompleteGroupWithARetryable503() throws {
         let buffer = Harness()
         let waiting = [
             try buffer.send(sample("p", view: 0, n: 2, "\\boxed{1}")),
             try buffer.send(sample("q", view: 1, n: 3, "\\boxed{1}")),
         ]
         buffer.assembler.beginDraining()
-        #expect(waiting.allSatisfy { $0.results?.first?.assemblyTimeout == true && $0.results?.first?.groupComplete == false })
+        for request in waiting {
+            #expect(request.failure?.status == 503)
+            #expect(request.failure?.headers.contains { $0 == ("Retry-After", "1") } == true)
+        }
         #expect(buffer.metric(#"coreward_assembly_groups_total{outcome="shutdown"}"#) == 2)
+        #expect(buffer.assembler.occupancy == .init(waiting: 0, bytes: 0, openGroups: 0, keptGroups: 0))
 
-        let late = try buffer.send(sample("r", view: 0, n: 2, "\\boxed{1}"))
-        #expect(late.wasParked && late.results == nil)
-        buffer.tick()
-        #expect(late.results?.first?.assemblyTimeout == true)
-        #expect(buffer.metric(#"coreward_assembly_groups_total{outcome="shutdown"}"#) == 3)
+        let late = #expect(throws: HTTPError.self) { try buffer.send(sample("r", view: 0, n: 2, "\\boxed{1}")) }
+        #expect(late?.status == 503)
+        #expect(late?.headers.contains { $0 == ("Retry-After", "1") } == true)
+        let whole = try buffer.send(sample("s", view: 0, n: 1, "\\boxed{2}"), sample("s", view: 1, n: 1, "\\boxed{2}"))
+        #expect(whole.results?.map(\.reward) == [1, 1])
         #expect(buffer.metric(#"coreward_assembly_groups_total{outcome="timeout"}"#) == 0)
         #expect(buffer.assembler.occupancy.waiting == 0)
     }
@@ -128,7 +135,7 @@ struct GroupAssemblerTests {
         let retry = try buffer.send(sample("q", view: 0, n: 2, "a \\boxed{1}"))
         #expect(retry.wasParked)
         #expect(buffer.metric("coreward_assembly_retries_total") == 1)
-        #expect(buffer.assembler.occupancy.bytes == 11)  // the retry adds no sample
+        #expect(buffer.assembler.occupancy.bytes == waitingBytes("q", "a \\boxed{1}"))  // the retry adds no sample
 
         _ = try buffer.send(sample("q", view: 0, n: 2, "b \\boxed{1}"))
         _ = try buffer.send(sample("q", view: 1, n: 2, "c \\boxed{1}"))
@@ -136,7 +143,8 @@ struct GroupAssemblerTests {
         #expect(!last.wasParked)
         #expect(retry.results?.first?.groupComplete == true)
         #expect(retry.results?.map(\.reward) == [1])
-        #expect(buffer.assembler.occupancy == .init(waiting: 0, bytes: 44, openGroups: 0, keptGroups: 1))
+        #expect(buffer.assembler.occupancy == .init(waiting: 0, bytes: 4 * keptBytes("a \\boxed{1}"), openGroups: 0,
+                                                    keptGroups: 1))
     }
 
     /// Identical responses from clients still connected are distinct samples: short answers do repeat.
@@ -152,17 +160,20 @@ struct GroupAssemblerTests {
         #expect(buffer.metric("coreward_assembly_retries_total") == 0)
     }
 
-    // MARK: Retention
+    // MARK: Retention and the guard period
 
-    /// An answered sample's answer is kept `--assembly-retention-seconds`: its retry gets the same answer at once
-    /// and is not counted as a new sample. After retention it is gone, and the same sample starts a new group.
-    @Test func aRetryOfAnAnsweredSampleGetsTheSameAnswerUntilRetentionEnds() throws {
+    /// An answer that never reached its client is kept `--assembly-retention-seconds`: its retry gets the same
+    /// answer at once and is not counted as a new sample. After retention it is gone, and the same sample starts
+    /// a new group.
+    @Test func anUndeliveredAnswerIsKeptForARetryUntilRetentionEnds() throws {
         let buffer = Harness { $0.retentionSeconds = 900 }
         let pair = [sample("q", view: 0, n: 1, "a \\boxed{1}"), sample("q", view: 1, n: 1, "b \\boxed{2}")]
         let first = try buffer.send(pair[0])
         let second = try buffer.send(pair[1])
         let answered = try #require(first.results)
         #expect(second.results != nil)
+        first.finish(delivered: false)
+        second.finish(delivered: false)
 
         buffer.clock.advance(.seconds(900) - .milliseconds(1))
         buffer.tick()
@@ -171,7 +182,8 @@ struct GroupAssemblerTests {
         #expect(retry.results == answered)
         let shard = try buffer.send(pair[1], pair[0])  // a batch resent after its answer
         #expect(shard.results == second.results.map { $0 + answered })
-        #expect(buffer.assembler.occupancy == .init(waiting: 0, bytes: 22, openGroups: 0, keptGroups: 1))
+        #expect(buffer.assembler.occupancy == .init(waiting: 0, bytes: 2 * keptBytes("a \\boxed{1}"), openGroups: 0,
+                                                    keptGroups: 1))
 
         buffer.clock.advance(.milliseconds(1))
         buffer.tick()
@@ -181,14 +193,73 @@ struct GroupAssemblerTests {
         #expect(buffer.assembler.occupancy.openGroups == 1)
     }
 
+    /// Once every answer of a group has been delivered, its answers are kept only for `--assembly-guard-seconds`:
+    /// a byte-identical re-send within it gets the same answer; after it the same pair and bytes (a new epoch)
+    /// start a new group instead of getting the old answer.
+    @Test func aDeliveredAnswerIsForgottenAfterTheGuardPeriod() throws {
+        let buffer = Harness { $0.retentionSeconds = 900; $0.guardSeconds = 60 }
+        let pair = [sample("q", view: 0, n: 1, "a \\boxed{1}"), sample("q", view: 1, n: 1, "b \\boxed{1}")]
+        let first = try buffer.send(pair[0])
+        let second = try buffer.send(pair[1])
+        let answered = try #require(first.results)
+        first.finish(delivered: true)
+        second.finish(delivered: true)
+
+        buffer.clock.advance(.seconds(30))
+        buffer.tick()
+        #expect(buffer.assembler.occupancy.keptGroups == 1)
+        let resent = try buffer.send(pair[0])
+        #expect(!resent.wasParked && resent.results == answered)
+        resent.finish(delivered: true)
+
+        buffer.clock.advance(.seconds(30))
+        buffer.tick()
+        #expect(buffer.assembler.occupancy == .init(waiting: 0, bytes: 0, openGroups: 0, keptGroups: 0))
+        let nextEpoch = try buffer.send(pair[0])
+        #expect(nextEpoch.wasParked && nextEpoch.results == nil)
+        #expect(buffer.assembler.occupancy.openGroups == 1)
+    }
+
+    /// While one answer of a group is undelivered, the group's answers stay for the retention, not the guard.
+    @Test func oneUndeliveredAnswerKeepsItsGroupForTheRetention() throws {
+        let buffer = Harness { $0.retentionSeconds = 900; $0.guardSeconds = 60 }
+        let first = try buffer.send(sample("q", view: 0, n: 1, "a \\boxed{1}"))
+        let second = try buffer.send(sample("q", view: 1, n: 1, "b \\boxed{1}"))
+        first.finish(delivered: true)
+        second.finish(delivered: false)
+        buffer.clock.advance(.seconds(600))
+        buffer.tick()
+        #expect(buffer.assembler.occupancy.keptGroups == 1)
+        #expect(try buffer.send(sample("q", view: 1, n: 1, "b \\boxed{1}")).results == second.results)
+    }
+
+    /// A sample beyond n (its group already complete) is a 409 naming n while the guard period lasts, not the
+    /// first sample of a group that would wait for the timeout; after the guard period the pair may start again.
+    @Test func aSampleBeyondNAfterItsGroupCompletedIs409() throws {
+        let buffer = Harness { $0.guardSeconds = 60 }
+        _ = try buffer.send(sample("q", view: 0, n: 1, "a \\boxed{1}"))
+        _ = try buffer.send(sample("q", view: 1, n: 1, "b \\boxed{1}"))
+        buffer.clock.advance(.seconds(5))
+        let error = #expect(throws: HTTPError.self) { try buffer.send(sample("q", view: 0, n: 1, "c \\boxed{1}")) }
+        #expect(error?.status == 409)
+        #expect(error?.pointer == "/labels/0")
+        #expect(error?.detail.contains("n=1") == true && error?.detail.contains("--assembly-guard-seconds") == true)
+        #expect(buffer.assembler.occupancy.openGroups == 0)
+
+        buffer.clock.advance(.seconds(55))
+        buffer.tick()
+        #expect(try buffer.send(sample("q", view: 0, n: 1, "c \\boxed{1}")).wasParked)
+    }
+
     // MARK: Bounds
 
-    /// At most `--assembly-max-waiting` requests wait; past it a request that would wait gets 503 with
-    /// `Retry-After`, and registers nothing. A request that does not wait is still served.
-    @Test func atMostMaxWaitingRequestsWait() throws {
-        let buffer = Harness { $0.maxWaiting = 2 }
+    /// Each open group reserves n × views places under `--assembly-max-waiting`. A request that would open a group
+    /// past it gets 503 with `Retry-After` and registers nothing; a request that does not wait is still served.
+    @Test func aGroupOpensOnlyIfItsPlacesFitUnderMaxWaiting() throws {
+        let buffer = Harness { $0.maxWaiting = 4 }
         let parked = [try buffer.send(sample("p", view: 0, n: 1, "\\boxed{1}")),
                       try buffer.send(sample("q", view: 0, n: 1, "\\boxed{1}"))]
+        #expect(buffer.assembler.occupancy.reserved == 4)
         let error = #expect(throws: HTTPError.self) {
             try buffer.send(sample("r", view: 0, n: 1, "\\boxed{1}"))
         }
@@ -201,33 +272,61 @@ struct GroupAssemblerTests {
         let completing = try buffer.send(sample("p", view: 1, n: 1, "\\boxed{1}"))
         #expect(!completing.wasParked && completing.results?.map(\.reward) == [1])
         #expect(parked[0].results != nil && parked[1].results == nil)
+        #expect(try buffer.send(sample("r", view: 0, n: 1, "\\boxed{1}")).wasParked)  // p's places are free again
     }
 
-    /// At most `--assembly-max-bytes` of responses are held: kept answers are dropped, oldest first, to make room;
-    /// when that is not enough, 503 with `Retry-After`.
+    /// Admission cannot deadlock: with both bounds full, every sample of an open group is still admitted (its
+    /// place was reserved when the group opened), so every admitted group completes; only new groups wait.
+    @Test func samplesOfOpenGroupsAreAlwaysAdmitted() throws {
+        let buffer = Harness { $0.maxWaiting = 8 }
+        let firsts = try (0 ..< 2).map { try buffer.send(sample("g\($0)", view: 0, n: 2, "a \\boxed{\($0)}")) }
+        #expect(buffer.assembler.occupancy.reserved == 8)
+        #expect(throws: HTTPError.self) { try buffer.send(sample("late", view: 0, n: 2, "\\boxed{1}")) }
+        var last: RecordingRequest?
+        for g in 0 ..< 2 {
+            _ = try buffer.send(sample("g\(g)", view: 0, n: 2, "b \\boxed{\(g)}"))
+            _ = try buffer.send(sample("g\(g)", view: 1, n: 2, "c \\boxed{\(g)}"))
+            last = try buffer.send(sample("g\(g)", view: 1, n: 2, "d \\boxed{\(g)}"))
+        }
+        #expect(last?.results?.map(\.reward) == [1])
+        #expect(firsts.allSatisfy { $0.results?.first?.groupComplete == true })
+        #expect(buffer.assembler.occupancy.openGroups == 0 && buffer.assembler.occupancy.reserved == 0)
+    }
+
+    /// `--assembly-max-bytes` bounds what new groups may add: kept answers are dropped, oldest first, to make
+    /// room; when that is not enough, a request opening a group gets 503 with `Retry-After`. A sample joining an
+    /// open group is admitted regardless.
     @Test func keptAnswersMakeRoomOldestFirstThenRequestsAre503() throws {
         let buffer = Harness { $0.maxBytes = 10_000 }
-        for pair in ["old", "new"] {  // two answered pairs: 8,000 bytes of kept answers
-            _ = try buffer.send(sample(pair, view: 0, n: 1, padded("x", 2000, "\\boxed{1}")),
-                                sample(pair, view: 1, n: 1, padded("y", 2000, "\\boxed{1}")))
+        let (x, y, z, w, v) = (padded("x", 2000, "\\boxed{1}"), padded("y", 2000, "\\boxed{1}"),
+                               padded("z", 4000, "\\boxed{2}"), padded("w", 4000, "\\boxed{3}"),
+                               padded("v", 4000, "\\boxed{4}"))
+        for pair in ["old", "new"] {  // two answered pairs: 4 kept answers of about 2,000 bytes
+            _ = try buffer.send(sample(pair, view: 0, n: 1, x), sample(pair, view: 1, n: 1, y))
         }
-        #expect(buffer.assembler.occupancy == .init(waiting: 0, bytes: 8000, openGroups: 0, keptGroups: 2))
+        let pairKept = 2 * keptBytes(x)
+        #expect(buffer.assembler.occupancy == .init(waiting: 0, bytes: 2 * pairKept, openGroups: 0, keptGroups: 2))
 
-        _ = try buffer.send(sample("c", view: 0, n: 1, padded("z", 4000, "\\boxed{2}")))  // 12,000 > 10,000
-        #expect(buffer.assembler.occupancy == .init(waiting: 1, bytes: 8000, openGroups: 1, keptGroups: 1))
-        let kept = try buffer.send(sample("new", view: 0, n: 1, padded("x", 2000, "\\boxed{1}")))
+        _ = try buffer.send(sample("c", view: 0, n: 1, z))  // 8,256 + 4,267 > 10,000: "old" goes
+        #expect(buffer.assembler.occupancy == .init(waiting: 1, bytes: pairKept + waitingBytes("c", z), openGroups: 1,
+                                                    keptGroups: 1, reserved: 2))
+        let kept = try buffer.send(sample("new", view: 0, n: 1, x))
         #expect(!kept.wasParked)  // "new" is still kept; "old" was dropped
 
-        _ = try buffer.send(sample("d", view: 0, n: 1, padded("w", 4000, "\\boxed{3}")))
-        #expect(buffer.assembler.occupancy == .init(waiting: 2, bytes: 8000, openGroups: 2, keptGroups: 0))
+        _ = try buffer.send(sample("d", view: 0, n: 1, w))
+        #expect(buffer.assembler.occupancy == .init(waiting: 2, bytes: waitingBytes("c", z) + waitingBytes("d", w),
+                                                    openGroups: 2, keptGroups: 0, reserved: 4))
         let error = #expect(throws: HTTPError.self) {
-            try buffer.send(sample("e", view: 0, n: 1, padded("v", 4000, "\\boxed{4}")))
+            try buffer.send(sample("e", view: 0, n: 1, v))
         }
         #expect(error?.status == 503)
         #expect(error?.headers.contains { $0 == ("Retry-After", "1") } == true)
         #expect(error?.detail.contains("--assembly-max-bytes") == true)
         #expect(buffer.metric(#"coreward_assembly_rejected_total{reason="bytes"}"#) == 1)
-        #expect(buffer.assembler.occupancy.bytes == 8000)
+        #expect(buffer.assembler.occupancy.bytes == waitingBytes("c", z) + waitingBytes("d", w))
+
+        let joining = try buffer.send(sample("c", view: 1, n: 1, v))  // past the bound, but its group is open
+        #expect(joining.results?.first?.groupComplete == true)
     }
 
     // MARK: Contradictions
@@ -292,6 +391,17 @@ private func sample(_ pairID: String, view: Int, n: Int, _ text: String, views: 
                    answer: AnswerExtractor.extract(text)?.answer, pointer: "")
 }
 
+/// The bytes a single-sample request's waiting sample counts against `--assembly-max-bytes`.
+private func waitingBytes(_ pairID: String, _ text: String) -> Int {
+    let answer = AnswerExtractor.extract(text)?.answer ?? ""
+    return text.utf8.count + answer.utf8.count + pairID.utf8.count + "/labels/0".utf8.count + CoRewardSample.overhead
+}
+
+/// The bytes a kept answer counts.
+private func keptBytes(_ text: String) -> Int {
+    text.utf8.count + AssemblyBuffer.keptAnswerOverhead
+}
+
 /// `bytes` bytes of text: `fill` repeated, then `ending`.
 private func padded(_ fill: Character, _ bytes: Int, _ ending: String) -> String {
     String(repeating: fill, count: bytes - ending.utf8.count) + ending
@@ -308,9 +418,11 @@ private final class ManualClock: Sendable {
     }
 }
 
-/// A request as a test sees it: answered at once, or parked and answered later; its client can hang up.
+/// A request as a test sees it: answered at once, or parked and answered later; its client can hang up; the
+/// transport tells the assembler whether its answer was delivered when the test says so.
 private final class RecordingRequest: ParkedRequest {
     private let state = Mutex<(answers: [Result<[SampleResult], HTTPError>], gone: Bool)>(([], false))
+    private let done = Mutex<(@Sendable (Bool) -> Void)?>(nil)
     let wasParked: Bool
 
     init(parked: Bool) {
@@ -325,6 +437,26 @@ private final class RecordingRequest: ParkedRequest {
 
     func hangUp() {
         state.withLock { $0.gone = true }
+    }
+
+    /// Registers the assembler's "when done" (as the HTTP server's `whenDone` does).
+    func register(_ callback: @escaping @Sendable (Bool) -> Void) {
+        done.withLock { $0 = callback }
+    }
+
+    /// The transport finished the request: its answer reached the client, or not.
+    func finish(delivered: Bool) {
+        let callback = done.withLock { $0 }
+        #expect(callback != nil, "the assembler registered nothing for the end of the request")
+        callback?(delivered)
+    }
+
+    /// The error it was answered with, if any.
+    var failure: HTTPError? {
+        state.withLock { state in
+            guard case .failure(let error)? = state.answers.first else { return nil }
+            return error
+        }
     }
 
     /// The results it was answered with; nil while it waits. A second answer would be a bug: it fails the test.
@@ -373,15 +505,20 @@ private struct Harness {
                                                 answer: sample.answer, pointer: "/labels/\(slot)"))
         }
         let parked = RecordingRequest(parked: true)
-        let submission = try assembler.submit(placed, results: slots, park: canPark ? { parked } : nil)
+        let answered = RecordingRequest(parked: false)
+        let done = Mutex<(@Sendable (Bool) -> Void)?>(nil)
+        let submission = try assembler.submit(placed, results: slots, park: canPark ? { parked } : nil,
+                                              whenDone: { callback in done.withLock { $0 = callback } })
+        let request: RecordingRequest
         switch submission {
         case .parked:
-            return parked
+            request = parked
         case .answered(let results):
-            let answered = RecordingRequest(parked: false)
             answered.answer(.success(results))
-            return answered
+            request = answered
         }
+        if let callback = done.withLock({ $0 }) { request.register(callback) }
+        return request
     }
 
     func tick() {

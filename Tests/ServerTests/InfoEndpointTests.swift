@@ -19,7 +19,7 @@ struct InfoEndpointTests {
             "max_response_bytes":1048576,"max_pairs":10000,"max_texts":256,"max_text_bytes":65536,\#
             "max_json_depth":64,"max_connections":8192,"connection_timeout_seconds":60,"drain_timeout_seconds":30,\#
             "threads":2,"encoder_workers":2,"assembly_retention_seconds":900,"assembly_max_waiting":4096,\#
-            "assembly_max_bytes":268435456,"request_timeout_seconds":60.0,"assembly_timeout_seconds":120.0},\#
+            "assembly_max_bytes":268435456,"assembly_guard_seconds":60,"request_timeout_seconds":60.0,"assembly_timeout_seconds":120.0},\#
             "auth":"none","modes":{"mode":["co_reward","self_vote","ground_truth"],"reward":["binary","soft"],\#
             "advantage":["grpo","dr_grpo"],"equivalence":["math","exact"],"extract":["strict","lenient"]},\#
             "defaults":{"mode":"co_reward","reward":"binary","advantage":null,"equivalence":"math","extract":"strict"},\#
@@ -47,6 +47,7 @@ struct InfoEndpointTests {
         configuration.assembly.retentionSeconds = 115
         configuration.assembly.maxWaiting = 116
         configuration.assembly.maxBytes = 117
+        configuration.assembly.guardSeconds = 118
         configuration.requestTimeoutSeconds = 1.5
         configuration.assembly.timeoutSeconds = 2.5
         configuration.modelDirectory = "elsewhere"
@@ -55,7 +56,7 @@ struct InfoEndpointTests {
             "max_response_bytes":105,"max_pairs":106,"max_texts":107,"max_text_bytes":108,"max_json_depth":109,\#
             "max_connections":110,"connection_timeout_seconds":111,"drain_timeout_seconds":112,"threads":113,\#
             "encoder_workers":114,"assembly_retention_seconds":115,"assembly_max_waiting":116,"assembly_max_bytes":117,\#
-            "request_timeout_seconds":1.5,"assembly_timeout_seconds":2.5},"auth":"none"
+            "assembly_guard_seconds":118,"request_timeout_seconds":1.5,"assembly_timeout_seconds":2.5},"auth":"none"
             """#))
         #expect(info(configuration).body.contains(#""directory":"elsewhere""#))
     }

@@ -39,7 +39,7 @@ struct SettingTests {
             "max_body_bytes", "max_groups", "max_views", "max_rollouts", "max_response_bytes", "max_pairs", "max_texts",
             "max_text_bytes", "max_json_depth", "max_connections", "connection_timeout_seconds", "drain_timeout_seconds",
             "threads", "encoder_workers", "assembly_retention_seconds", "assembly_max_waiting", "assembly_max_bytes",
-            "request_timeout_seconds", "assembly_timeout_seconds",
+            "assembly_guard_seconds", "request_timeout_seconds", "assembly_timeout_seconds",
         ])
     }
 

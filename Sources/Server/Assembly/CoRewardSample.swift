@@ -11,4 +11,14 @@ struct CoRewardSample {
     let answer: String?
     /// The request's JSON Pointer to the sample's label, for errors.
     let pointer: String
+
+    /// The memory a waiting sample holds, counted against `--assembly-max-bytes`: its texts plus a fixed share for
+    /// the sample's and its request's bookkeeping (the request's body is not kept while it waits).
+    var heldBytes: Int {
+        response.count + (answer?.utf8.count ?? 0) + pairID.utf8.count + (label?.utf8.count ?? 0) + pointer.utf8.count
+            + Self.overhead
+    }
+
+    /// Bookkeeping per waiting sample (its entry, its waiter's slot and result, the parked connection's state).
+    static let overhead = 256
 }

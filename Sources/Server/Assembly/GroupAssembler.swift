@@ -3,8 +3,13 @@ import Synchronization
 
 /// The per-replica buffer where OpenRLHF's per-sample requests wait until their pair's views hold n samples
 /// each; then the group is scored at once and every waiting request answered. A waiting request is parked
-/// (no worker thread held). Groups that stay incomplete are scored with what they hold after the timeout,
-/// flagged. Answers are kept a while so that a retry gets the same answer and is not counted again.
+/// (no worker thread held, its body not kept). Groups that stay incomplete are scored with what they hold after
+/// the timeout, flagged. An answer is kept for a retry until it is delivered (at most the retention); a pair whose
+/// group completed may not start another during the guard period, so a sample beyond n is a 409, not a new group.
+///
+/// Admission cannot deadlock: a sample of an open group is always admitted; a request that opens a group is
+/// refused (503, retryable) unless the group's n × views places fit under `--assembly-max-waiting` and its bytes
+/// under `--assembly-max-bytes`, so every admitted group can complete.
 ///
 /// Time comes from the injected clock and only moves the buffer when `tick()` runs: the server's
 /// `AssemblyTimer` calls it, tests call it after moving their clock.
@@ -15,7 +20,7 @@ final class GroupAssembler: Sendable {
         case complete
         /// The assembly timeout passed first.
         case timeout
-        /// The server began shutting down.
+        /// The server began shutting down: the group is not scored, its requests get a retryable 503.
         case shutdown
 
         /// The `outcome` label of `coreward_assembly_groups_total`.
@@ -30,7 +35,7 @@ final class GroupAssembler: Sendable {
 
     /// Which bound refused a request with 503.
     enum Rejection: Sendable, Equatable {
-        /// `--assembly-max-waiting` requests are parked already.
+        /// The places of the request's new groups do not fit under `--assembly-max-waiting`.
         case waiting
         /// The request's new samples would pass `--assembly-max-bytes`.
         case bytes
@@ -58,6 +63,7 @@ final class GroupAssembler: Sendable {
         var bytes: Int
         var openGroups: Int
         var keptGroups: Int
+        var reserved: Int = 0
     }
 
     let settings: AssemblySettings
@@ -73,28 +79,35 @@ final class GroupAssembler: Sendable {
         self.clock = clock
     }
 
-    private var timeout: Duration { .milliseconds(Int64(settings.timeoutSeconds * 1000)) }
-    private var retention: Duration { .seconds(settings.retentionSeconds) }
+    private var timing: AssemblyBuffer.Timing {
+        AssemblyBuffer.Timing(timeout: .milliseconds(Int64(settings.timeoutSeconds * 1000)),
+                              retention: .seconds(settings.retentionSeconds),
+                              guardPeriod: .seconds(settings.guardSeconds))
+    }
 
     /// Places a request's Co-Reward samples (`samples`, each with its slot in the request). `results` holds the
     /// request's other slots, already scored. Returns the answer when every slot has one now; otherwise parks the
-    /// request with `park()` (nil where the transport cannot wait), which gets the answer later. Throws 409 for a
-    /// sample that contradicts its pair, 503 when a bound is reached; a refused request leaves nothing behind.
+    /// request with `park()` (nil where the transport cannot wait), which gets the answer later. `whenDone`, where
+    /// the transport can tell, registers what to do once the answer is sent: a delivered answer needs no keeping.
+    /// Throws 409 for a sample that contradicts its pair, 503 when the request would open a group that does not
+    /// fit or the server is shutting down; a refused request leaves nothing behind.
     func submit(_ samples: [(slot: Int, sample: CoRewardSample)], results: [SampleResult?],
-                park: (() -> any ParkedRequest)?) throws(HTTPError) -> Submission {
-        let (outcome, finished) = try buffer.withLock {
-            buffer throws(HTTPError) -> (Result<Submission, HTTPError>, [AssemblyBuffer.Waiter]) in
+                park: (() -> any ParkedRequest)?,
+                whenDone: ((@escaping @Sendable (Bool) -> Void) -> Void)? = nil) throws(HTTPError) -> Submission {
+        let timing = timing
+        let (outcome, finished, waiter) = try buffer.withLock {
+            buffer throws(HTTPError) -> (Result<Submission, HTTPError>, [AssemblyBuffer.Waiter], AssemblyBuffer.Waiter) in
             let now = clock()
-            let placements = try buffer.plan(samples)
+            let placements = try buffer.plan(samples, now: now)
             if buffer.waits(samples, placements) {
                 try checkCanWait(canPark: park != nil, buffer)
             }
-            try makeRoom(for: AssemblyBuffer.newBytes(samples, placements), in: &buffer)
+            try admit(AssemblyBuffer.demand(samples, placements), in: &buffer)
 
             let waiter = AssemblyBuffer.Waiter(results: results)
-            let touched = buffer.place(samples, placements, for: waiter, now: now, timeout: timeout)
+            let touched = buffer.place(samples, placements, for: waiter, now: now, timeout: timing.timeout)
             countRetries(placements)
-            var finished = closeCompleted(touched, in: &buffer, now: now)
+            var finished = closeCompleted(touched, in: &buffer, now: now, timing: timing)
             let outcome: Result<Submission, HTTPError>
             if waiter.remaining == 0 {
                 finished.removeAll { $0 === waiter }
@@ -107,65 +120,93 @@ final class GroupAssembler: Sendable {
                 outcome = .failure(HTTPError(500, "a request that waits for its group could not be parked"))
             }
             publish(buffer)
-            return (outcome, finished)
+            return (outcome, finished, waiter)
+        }
+        whenDone? { [self] delivered in
+            if delivered { self.delivered(waiter) }
         }
         answer(finished)
         return try outcome.get()
     }
 
-    /// Scores every open group now, flagged (SIGTERM: the listener is closed, no more samples will come);
-    /// later samples are scored at the next tick.
+    /// SIGTERM: the listener is closed and no more samples will come to this replica. Every open group is dropped
+    /// unscored and its requests get a retryable 503, so that the trainer's retries rebuild the group on the
+    /// restarted replica (or another one) instead of scoring it partial; later requests that would wait get the
+    /// same 503.
     func beginDraining() {
-        buffer.withLock { $0.draining = true }
-        tick()
-    }
-
-    /// Scores the groups past their deadline (every open group once draining), flagged, and forgets answers past
-    /// their retention.
-    func tick() {
         let finished = buffer.withLock { buffer in
-            let now = clock()
+            buffer.draining = true
             var finished: [AssemblyBuffer.Waiter] = []
-            for pairID in buffer.due(at: now) {
-                finished += close(pairID, buffer.draining ? .shutdown : .timeout, in: &buffer, now: now)
+            for pairID in buffer.open.keys {
+                finished += buffer.refuse(pairID, with: Self.shuttingDown)
+                metrics.assemblyGroupDone(outcome: Outcome.shutdown.metricLabel, wait: .zero)
             }
-            buffer.dropRetained { kept, _ in kept.expiry <= now }
             publish(buffer)
             return finished
         }
         answer(finished)
     }
 
+    /// Scores the groups past their deadline, flagged, and forgets kept answers past their time.
+    func tick() {
+        let timing = timing
+        let finished = buffer.withLock { buffer in
+            let now = clock()
+            var finished: [AssemblyBuffer.Waiter] = []
+            for pairID in buffer.due(at: now) {
+                finished += close(pairID, .timeout, in: &buffer, now: now, timing: timing)
+            }
+            buffer.expire(at: now)
+            publish(buffer)
+            return finished
+        }
+        answer(finished)
+    }
+
+    /// Records that a request's answer reached its client: the answers it carried need no keeping for retries.
+    private func delivered(_ waiter: AssemblyBuffer.Waiter) {
+        buffer.withLock { buffer in
+            buffer.delivered(waiter.carried)
+            waiter.carried = []
+            publish(buffer)
+        }
+    }
+
     /// How full the buffer is now.
     var occupancy: Occupancy {
         buffer.withLock { buffer in
             Occupancy(waiting: buffer.waiting, bytes: buffer.bytes, openGroups: buffer.open.count,
-                      keptGroups: buffer.retained.count)
+                      keptGroups: buffer.retained.count, reserved: buffer.reserved)
         }
     }
 
     // MARK: Steps of `submit`
 
-    /// A request that will wait needs a transport that can park it and a free place under `--assembly-max-waiting`.
+    /// A request that will wait needs a transport that can park it, and a server that is not shutting down.
     private func checkCanWait(canPark: Bool, _ buffer: AssemblyBuffer) throws(HTTPError) {
         guard canPark else {
             throw HTTPError(503, "per-sample group assembly needs the HTTP server (coreward serve)")
         }
-        guard buffer.waiting < settings.maxWaiting else {
-            metrics.assemblyRejected(reason: Rejection.waiting.metricLabel)
-            throw HTTPError(503, "\(buffer.waiting) requests are already waiting for their groups, the limit (\(Setting.assemblyMaxWaiting.names)); retry shortly",
-                            headers: [("Retry-After", "1")])
-        }
+        guard !buffer.draining else { throw Self.shuttingDown }
     }
 
-    /// Makes room under `--assembly-max-bytes` for `newBytes`, forgetting kept answers oldest first; throws when
-    /// that is not enough.
-    private func makeRoom(for newBytes: Int, in buffer: inout AssemblyBuffer) throws(HTTPError) {
-        guard buffer.bytes + newBytes > settings.maxBytes else { return }
-        buffer.dropRetained { _, held in held + newBytes > settings.maxBytes }
-        guard buffer.bytes + newBytes <= settings.maxBytes else {
+    /// Admits the request's new samples. Samples of open groups are always admitted (their places were reserved
+    /// when the group opened), making room by forgetting kept answers oldest first. A request that opens groups
+    /// must fit their places under `--assembly-max-waiting` and its bytes under `--assembly-max-bytes`.
+    private func admit(_ demand: (places: Int, bytes: Int, opensGroups: Bool), in buffer: inout AssemblyBuffer)
+        throws(HTTPError) {
+        if buffer.bytes + demand.bytes > settings.maxBytes {
+            buffer.dropRetained { _, held in held + demand.bytes > settings.maxBytes }
+        }
+        guard demand.opensGroups else { return }
+        guard buffer.reserved + demand.places <= settings.maxWaiting else {
+            metrics.assemblyRejected(reason: Rejection.waiting.metricLabel)
+            throw HTTPError(503, "the open groups hold \(buffer.reserved) places for waiting samples; \(demand.places) more for this request's new groups would pass the limit of \(settings.maxWaiting) (\(Setting.assemblyMaxWaiting.names)); retry shortly",
+                            headers: [("Retry-After", "1")])
+        }
+        guard buffer.bytes + demand.bytes <= settings.maxBytes else {
             metrics.assemblyRejected(reason: Rejection.bytes.metricLabel)
-            throw HTTPError(503, "the assembly buffer holds \(buffer.bytes) bytes of responses; \(newBytes) more would pass its limit of \(settings.maxBytes) (\(Setting.assemblyMaxBytes.names)); retry shortly",
+            throw HTTPError(503, "the assembly buffer holds \(buffer.bytes) bytes; \(demand.bytes) more would pass its limit of \(settings.maxBytes) (\(Setting.assemblyMaxBytes.names)); retry shortly",
                             headers: [("Retry-After", "1")])
         }
     }
@@ -178,10 +219,10 @@ final class GroupAssembler: Sendable {
 
     /// Scores the groups among `pairIDs` that now hold n samples in every view; returns the requests answered.
     private func closeCompleted(_ pairIDs: [String], in buffer: inout AssemblyBuffer,
-                                now: ContinuousClock.Instant) -> [AssemblyBuffer.Waiter] {
+                                now: ContinuousClock.Instant, timing: AssemblyBuffer.Timing) -> [AssemblyBuffer.Waiter] {
         var finished: [AssemblyBuffer.Waiter] = []
         for pairID in pairIDs where buffer.open[pairID]?.isComplete == true {
-            finished += close(pairID, .complete, in: &buffer, now: now)
+            finished += close(pairID, .complete, in: &buffer, now: now, timing: timing)
         }
         return finished
     }
@@ -190,11 +231,16 @@ final class GroupAssembler: Sendable {
 
     /// Scores a group and counts it; returns the requests it fully answered.
     private func close(_ pairID: String, _ outcome: Outcome, in buffer: inout AssemblyBuffer,
-                       now: ContinuousClock.Instant) -> [AssemblyBuffer.Waiter] {
-        guard let closed = buffer.close(pairID, as: outcome, now: now, keepUntil: now + retention) else { return [] }
+                       now: ContinuousClock.Instant, timing: AssemblyBuffer.Timing) -> [AssemblyBuffer.Waiter] {
+        guard let closed = buffer.close(pairID, as: outcome, now: now, timing: timing) else { return [] }
         metrics.assemblyGroupDone(outcome: outcome.metricLabel, wait: closed.waited)
         return closed.finished
     }
+
+    /// The answer to a sample that would wait while the server shuts down, or whose group it dropped.
+    static let shuttingDown = HTTPError(
+        503, "the server is shutting down before this sample's group was complete; send it again (to the restarted replica or another one) so that the group is assembled there",
+        headers: [("Retry-After", "1")])
 
     private func publish(_ buffer: AssemblyBuffer) {
         metrics.assemblyState(waiting: buffer.waiting, bytes: buffer.bytes, openGroups: buffer.open.count)

@@ -46,7 +46,7 @@ struct GetRewardEndpoint {
         let park = request.suspend.map { suspend in
             { () -> any ParkedRequest in ParkedHTTPRequest(responder: suspend(), render: Self.render) }
         }
-        switch try assembler.submit(waiting, results: results, park: park) {
+        switch try assembler.submit(waiting, results: results, park: park, whenDone: request.whenDone) {
         case .answered(let results): return Self.render(results)
         case .parked: return .deferred
         }
@@ -234,7 +234,9 @@ struct GetRewardEndpoint {
         return query
     }
 
-    /// OpenRLHF's answer: rewards, the same as scores, and per-sample diagnostics.
+    /// OpenRLHF's answer: rewards, the same as scores, and per-sample diagnostics. Every sample of every answer
+    /// carries the same `extra_logs` keys (OpenRLHF stacks each key over a batch and fails when a key is missing
+    /// for some samples): `label_correct` is 0 and `has_label` 0 for a sample without a ground truth.
     @Sendable static func render(_ results: [SampleResult]) -> HTTPResponse {
         let rewards = JSON.numbers(results.map(\.reward))
         func flag(_ value: (SampleResult) -> Bool) -> JSON {
@@ -247,10 +249,9 @@ struct GetRewardEndpoint {
                 ("group_complete", flag(\.groupComplete)),
                 ("assembly_timeout", flag(\.assemblyTimeout)),
                 ("views_agree", flag(\.viewsAgree)),
+                ("label_correct", flag { $0.labelCorrect == true }),
+                ("has_label", flag { $0.labelCorrect != nil }),
             ]
-            if results.allSatisfy({ $0.labelCorrect != nil }) {
-                logs.append(("label_correct", flag { $0.labelCorrect == true }))
-            }
         }
         return HTTPResponse(json: .object([("rewards", rewards), ("scores", rewards), ("extra_logs", .object(logs))]))
     }

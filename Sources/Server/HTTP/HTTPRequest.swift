@@ -15,15 +15,20 @@ public struct HTTPRequest {
     /// meanwhile; the handler then returns `HTTPResponse.deferred`. Nil where the transport cannot wait
     /// (answering without a network).
     var suspend: (() -> HTTPResponder)?
+    /// Registers what to do once the request is over: called once, with true when the whole answer was sent to
+    /// the client and false when the connection failed or was closed first. Nil where the transport cannot tell.
+    var whenDone: ((@escaping @Sendable (_ delivered: Bool) -> Void) -> Void)?
 
     init(method: String, path: String, body: UnsafeRawBufferPointer, bodyCapacity: Int,
-         header: @escaping (String) -> String?, suspend: (() -> HTTPResponder)? = nil) {
+         header: @escaping (String) -> String?, suspend: (() -> HTTPResponder)? = nil,
+         whenDone: ((@escaping @Sendable (_ delivered: Bool) -> Void) -> Void)? = nil) {
         self.method = method
         self.path = path
         self.body = body
         self.bodyCapacity = bodyCapacity
         self.header = header
         self.suspend = suspend
+        self.whenDone = whenDone
     }
 }
 

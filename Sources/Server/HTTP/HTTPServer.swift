@@ -128,6 +128,8 @@ private final class RequestState {
     var tooLarge = false
     /// Set when the handler parked the request (`HTTPRequest.suspend`).
     var reply: ReplySlot?
+    /// Set by the handler through `HTTPRequest.whenDone`: told whether the answer reached the client.
+    var done: (@Sendable (Bool) -> Void)?
 
     deinit { free(body) }
 
@@ -243,9 +245,14 @@ private let accessHandler: MHD_AccessHandlerCallback = { cls, connection, url, m
             header: { name in
                 MHD_lookup_connection_value(connection, .HEADER_KIND, name).map { String(cString: $0) }
             },
-            suspend: { park(connection, state) })
+            suspend: { park(connection, state) },
+            whenDone: { state.done = $0 })
         let response = server.handler.handle(request)
-        if state.reply != nil { return .YES }  // parked: answered after the resume
+        if state.reply != nil {
+            // Parked: answered after the resume. The handler has read what it needs; the body is not kept.
+            state.dropBody()
+            return .YES
+        }
         guard !response.isDeferred else {
             return queue(HTTPError(500, "the handler deferred a request it did not park").response, on: connection)
         }
@@ -254,8 +261,10 @@ private let accessHandler: MHD_AccessHandlerCallback = { cls, connection, url, m
 }
 
 /// libmicrohttpd calls this when a request is done (answered, failed or cut off).
-private let requestCompleted: MHD_RequestCompletedCallback = { cls, _, context, _ in
+private let requestCompleted: MHD_RequestCompletedCallback = { cls, _, context, termination in
     guard let cls, let context, let state = context.pointee else { return }
+    let done = Unmanaged<RequestState>.fromOpaque(state).takeUnretainedValue().done
+    done?(termination == .REQUEST_TERMINATED_COMPLETED_OK)
     Unmanaged<RequestState>.fromOpaque(state).release()  // retained in accessHandler
     context.pointee = nil
     Unmanaged<HTTPServer>.fromOpaque(cls).takeUnretainedValue().inFlight.subtract(1, ordering: .relaxed)

@@ -1,9 +1,8 @@
 import Foundation
 import Testing
 @testable import Core
-import Encoder
 
-/// The shared MATH data and the encoder for the augmentation tests.
+/// The shared MATH data and the committed paper-pair cosines for the augmentation tests.
 enum AugmentationFixtures {
     /// One of the paper's rewrites.
     struct Pair: Sendable {
@@ -35,12 +34,6 @@ enum AugmentationFixtures {
         return nil
     }()
 
-    /// `COREWARD_MODEL_DIR`, else `<package root>/models/all-MiniLM-L6-v2`.
-    static let modelDirectory: String = {
-        if let dir = ProcessInfo.processInfo.environment["COREWARD_MODEL_DIR"], !dir.isEmpty { return dir }
-        return packageRoot.appendingPathComponent("models/all-MiniLM-L6-v2").path
-    }()
-
     static func jsonLines(_ name: String) -> [[String: Any]] {
         guard let url = sharedDirectory?.appendingPathComponent(name),
               let text = try? String(contentsOf: url, encoding: .utf8) else {
@@ -57,31 +50,30 @@ enum AugmentationFixtures {
         return Pair(id: id, original: original, rewrite: rewrite)
     }
 
-    /// The first 1,000 questions of `data/math/test.jsonl`.
-    static let testQuestions: [String] = jsonLines("data/math/test.jsonl").prefix(1000).compactMap { $0["question"] as? String }
+    /// The first 100 questions of `data/math/test.jsonl` (the quality suite runs the first 1,000).
+    static let testQuestions: [String] = jsonLines("data/math/test.jsonl").prefix(100).compactMap { $0["question"] as? String }
 
-    /// The encoder, or nil with a recorded issue.
-    static let model: MiniLM? = {
-        do {
-            // One batch per core, each on single-threaded OpenBLAS (as the server runs it).
-            let parallelism = MiniLM.Parallelism.batches(workers: ProcessInfo.processInfo.activeProcessorCount)
-            BLAS.setThreadCount(parallelism.blasThreads)
-            return try MiniLM(directory: modelDirectory, parallelism: parallelism)
-        } catch {
-            Issue.record("cannot load the model from \(modelDirectory) (set COREWARD_MODEL_DIR): \(error)")
+    /// Every 75th of the paper's pairs (100 pairs) with its cosine from `Tests/Data/paper_pair_cosines.tsv` (the
+    /// quality suite reads it for all 7,500), or nil with a recorded issue.
+    static let paperSample: [(pair: Pair, similarity: Double)]? = {
+        let file = packageRoot.appendingPathComponent("Tests/Data/paper_pair_cosines.tsv")
+        guard let text = try? String(contentsOf: file, encoding: .utf8) else {
+            Issue.record("cannot read \(file.path)")
             return nil
         }
+        var cosines: [Int: Double] = [:]
+        for line in text.split(separator: "\n") where !line.hasPrefix("#") {
+            let fields = line.split(separator: "\t")
+            if fields.count == 2, let id = Int(fields[0]), let cosine = Double(fields[1]) { cosines[id] = cosine }
+        }
+        var sample: [(pair: Pair, similarity: Double)] = []
+        for pair in paperPairs where pair.id % 75 == 0 {
+            guard let cosine = cosines[pair.id] else {
+                Issue.record("\(file.lastPathComponent) has no cosine for pair \(pair.id)")
+                return nil
+            }
+            sample.append((pair, cosine))
+        }
+        return sample
     }()
-
-    /// Cosine of each (a, b), embedded in batches; nothing is cached on disk.
-    static func similarities(_ pairs: [(String, String)], model: MiniLM) -> [Double] {
-        let a = model.embed(pairs.map(\.0), batchSize: 64)
-        let b = model.embed(pairs.map(\.1), batchSize: 64)
-        return zip(a, b).map { x, y in zip(x, y).reduce(0.0) { $0 + Double($1.0) * Double($1.1) } }
-    }
-
-    /// The paper's pairs with their cosines, computed once per test process.
-    static let paperSimilarities: [Double]? = model.map { model in
-        similarities(paperPairs.map { ($0.original, $0.rewrite) }, model: model)
-    }
 }

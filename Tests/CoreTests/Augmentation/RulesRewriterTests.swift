@@ -1,13 +1,13 @@
 import Testing
 @testable import Core
 
-/// The `rules` backend on 1,000 MATH test questions.
+/// The `rules` backend on 100 MATH test questions (the quality suite runs 1,000) and on small cases.
 struct RulesRewriterTests {
     let rewriter = RulesRewriter()
 
-    @Test func keepsEveryNumberAndMathSpanOfAThousandQuestions() throws {
+    @Test func keepsEveryNumberAndMathSpanOfAHundredQuestions() throws {
         let questions = AugmentationFixtures.testQuestions
-        try #require(questions.count == 1000)
+        try #require(questions.count == 100)
         var numbers = 0
         var math = 0
         for question in questions {
@@ -19,8 +19,8 @@ struct RulesRewriterTests {
                 Issue.record("math changed: \(rewrite)")
             }
         }
-        #expect(numbers == 1000)
-        #expect(math == 1000)
+        #expect(numbers == 100)
+        #expect(math == 100)
     }
 
     @Test func isDeterministicForASeedAndVariesWithIt() throws {
@@ -33,22 +33,6 @@ struct RulesRewriterTests {
             if rewriter.rewrite(question, seed: 8) != first || rewriter.rewrite(question, seed: 7, variant: 1) != first { differs += 1 }
         }
         #expect(differs >= questions.count / 2)
-    }
-
-    @Test func atLeastNinetyFivePercentPassTheValidator() throws {
-        let questions = AugmentationFixtures.testQuestions
-        try #require(questions.count == 1000)
-        let model = try #require(AugmentationFixtures.model)
-        let rewrites = questions.map { rewriter.rewrite($0, seed: 0) }
-        let similarities = AugmentationFixtures.similarities(Array(zip(questions, rewrites)), model: model)
-        let validator = AugmentationValidator()
-        var accepted = 0
-        for (index, question) in questions.enumerated() {
-            let report = validator.validate(original: question, rewrite: rewrites[index], similarity: similarities[index])
-            if report.accepted { accepted += 1 }
-        }
-        print("rules rewrites accepted: \(accepted)/1000")
-        #expect(accepted >= 950)
     }
 
     @Test(arguments: [

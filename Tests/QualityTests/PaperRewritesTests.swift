@@ -1,12 +1,14 @@
 import Testing
-@testable import Core
+import Core
 
-/// The validator on the paper's 7,500 published rewrites of MATH training questions (Qwen3-32B).
+/// The validator on the paper's 7,500 published rewrites of MATH training questions (Qwen3-32B), with the
+/// committed cosines of `Tests/Data/paper_pair_cosines.tsv`.
+@Suite(.quality)
 struct PaperRewritesTests {
     @Test func acceptsAtLeastEightyPercentOfThePapersRewrites() throws {
-        let pairs = AugmentationFixtures.paperPairs
+        let pairs = QualityFixtures.paperPairs
         try #require(pairs.count == 7500)
-        let similarities = try #require(AugmentationFixtures.paperSimilarities)
+        let similarities = try #require(QualityFixtures.paperCosines)
         let validator = AugmentationValidator()
         var accepted = 0
         var failed: [String: Int] = [:]
@@ -21,9 +23,9 @@ struct PaperRewritesTests {
     }
 
     @Test func rejectsTheSameRewritesWithOneNumberChanged() throws {
-        let pairs = AugmentationFixtures.paperPairs
+        let pairs = QualityFixtures.paperPairs
         try #require(pairs.count == 7500)
-        let similarities = try #require(AugmentationFixtures.paperSimilarities)
+        let similarities = try #require(QualityFixtures.paperCosines)
         let validator = AugmentationValidator()
         var mutated = 0
         var rejected = 0
