@@ -71,14 +71,19 @@ def install_vllm_stub():
     _sys.modules.update({"vllm": vllm, "vllm.inputs": inputs, "vllm.utils": utils})
 
 
+# The stub is in sys.modules only while OpenRLHF's modules import (they take its names at import time): left
+# there, it would make TRL and verl, in the same pytest process, believe vLLM is installed.
 install_vllm_stub()
-import torch  # noqa: E402
-from transformers import AutoTokenizer  # noqa: E402
-from openrlhf.trainer.ppo_utils.experience import Experience, split_experience_batch  # noqa: E402
-from openrlhf.trainer.ppo_utils.samples_generator import SamplesGenerator  # noqa: E402
-from openrlhf.trainer.ray.vllm_engine import RolloutRayActor  # noqa: E402
-from openrlhf.utils.agent import SingleTurnAgentExecutor  # noqa: E402
-from vllm import SamplingParams  # noqa: E402
+try:
+    from transformers import AutoTokenizer  # noqa: E402
+    from openrlhf.trainer.ppo_utils.experience import Experience, split_experience_batch  # noqa: E402
+    from openrlhf.trainer.ppo_utils.samples_generator import SamplesGenerator  # noqa: E402
+    from openrlhf.trainer.ray.vllm_engine import RolloutRayActor  # noqa: E402
+    from openrlhf.utils.agent import SingleTurnAgentExecutor  # noqa: E402
+    from vllm import SamplingParams  # noqa: E402
+finally:
+    for _name in ("vllm", "vllm.inputs", "vllm.utils"):
+        _sys.modules.pop(_name, None)
 
 NAMES = ["math-test-3610", "math-test-3706", "math-test-4254", "math-test-4292", "math-test-3898",
          "math-test-4213", "math-test-4421", "math-test-3782"]
@@ -301,7 +306,9 @@ def test_full_waiting_bound(start_server, tok, rollouts):
     n = 2
     running = start_server("--assembly-timeout-seconds", "60", "--assembly-max-waiting", "8")
     rows = pair_rows(rollouts, NAMES[:6], n, tag="-bound")  # 6 groups x 4 samples = 24 > 8
-    groups, seconds = run_step(tok, [running.url + "/get_reward"], rows, n)
+    # view 1 a little later, so that view 0 of all 6 pairs (12 samples, 6 groups to open) meets the bound first
+    delay = {tuple(tok(text=r["prompt"], add_special_tokens=False)["input_ids"]): 0.5 for r in rows if r["view"] == 1}
+    groups, seconds = run_step(tok, [running.url + "/get_reward"], rows, n, delay=delay)
     rewards = rewards_of(groups)
     assert metric(running, 'coreward_assembly_rejected_total{reason="waiting"}') > 0  # the bound was hit
     assert metric(running, 'coreward_assembly_groups_total{outcome="complete"}') == len(rows) // 2

@@ -112,8 +112,10 @@ def test_grpo_eval_scores_by_ground_truth(server, boxed_model, tmp_path):
     eval sampler shuffles, so pairs could not stay together); TRL logs eval_rewards/co_reward/mean."""
     reward = recorded(co_reward_func(url=server.url, n=NUM_GENERATIONS, views=2, label_column="answer", timeout=60))
     eval_rows = Dataset.from_list([{"prompt": f"Q q{q} ?", "answer": str(q % 2)} for q in range(4)])
-    trainer = make_trainer(boxed_model, tmp_path, reward, pairs_dataset(2), eval_dataset=eval_rows, max_steps=1,
-                           eval_strategy="steps", eval_steps=1, per_device_eval_batch_size=4 * NUM_GENERATIONS)
+    # docs/trl.md's ratio: per_device_train_batch_size = 2 x num_generations (one pair per generation batch)
+    trainer = make_trainer(boxed_model, tmp_path, reward, pairs_dataset(2), eval_dataset=eval_rows, max_steps=2,
+                           per_device_train_batch_size=2 * NUM_GENERATIONS, eval_strategy="steps", eval_steps=2,
+                           per_device_eval_batch_size=4 * NUM_GENERATIONS)
     trainer.train()
 
     client = server.client()
