@@ -42,6 +42,7 @@ serve: build model
 
 # The unit tests: every suite but the quality suite's (under 90 s on 2 cores from a built tree).
 unit-test: deps model
+	@scripts/check-layout.sh
 	COREWARD_MODEL_DIR=$(abspath $(MODEL_DIR)) $(SWIFT) test
 
 # The quality suite (Tests/QualityTests), built in release: the validator on the paper's 7,500 rewrites (with the

@@ -215,23 +215,52 @@ struct GetRewardEndpoint {
     }
 
     /// The response part of a query: what follows the prompt (where the prompt is a prefix, or else where it first
-    /// occurs); the whole query when there is no prompt or it is not found.
+    /// occurs); the whole query when there is no prompt or it is not found. Linear in the two lengths whatever the
+    /// texts (a prompt that almost matches everywhere, `a…ab` in `a…a`, included): see `firstOccurrence`.
     static func response(of query: UnsafeBufferPointer<UInt8>, after prompt: UnsafeBufferPointer<UInt8>?)
         -> UnsafeBufferPointer<UInt8> {
         guard let prompt, prompt.count > 0, prompt.count <= query.count else { return query }
         if query.starts(with: prompt) {
             return UnsafeBufferPointer(rebasing: query[prompt.count...])
         }
-        let first = prompt[0]
-        var start = 0
-        while start + prompt.count <= query.count {
-            guard let found = query[start...].firstIndex(of: first), found + prompt.count <= query.count else { break }
-            if query[found ..< found + prompt.count].elementsEqual(prompt) {
-                return UnsafeBufferPointer(rebasing: query[(found + prompt.count)...])
-            }
-            start = found + 1
+        guard let found = firstOccurrence(of: prompt, in: query) else { return query }
+        return UnsafeBufferPointer(rebasing: query[(found + prompt.count)...])
+    }
+
+    /// Where `needle` first occurs in `text`: Rabin-Karp with a rolling hash modulo 2^61 - 1 and a base drawn at
+    /// random per call, so no input can make hashes collide on purpose; a position is compared byte for byte only
+    /// when its hash matches. Expected time linear in both lengths, no extra memory.
+    static func firstOccurrence(of needle: UnsafeBufferPointer<UInt8>, in text: UnsafeBufferPointer<UInt8>) -> Int? {
+        let m = needle.count
+        guard m > 0, m <= text.count else { return nil }
+        let modulus: UInt64 = (1 << 61) - 1
+        func mulmod(_ a: UInt64, _ b: UInt64) -> UInt64 {
+            let (high, low) = a.multipliedFullWidth(by: b)
+            let folded = (high << 3) | (low >> 61)  // the product is a * 2^61 + b: fold 2^61 as 1
+            var sum = folded + (low & modulus)  // below 2^62 = 2 * modulus + 2
+            while sum >= modulus { sum -= modulus }
+            return sum
         }
-        return query
+        let base = UInt64.random(in: 256 ..< modulus)
+        var target: UInt64 = 0
+        var window: UInt64 = 0
+        var power: UInt64 = 1  // base^(m-1)
+        for i in 0 ..< m {
+            target = (mulmod(target, base) + UInt64(needle[i])) % modulus
+            window = (mulmod(window, base) + UInt64(text[i])) % modulus
+            if i > 0 { power = mulmod(power, base) }
+        }
+        var start = 0
+        while true {
+            if window == target, UnsafeBufferPointer(rebasing: text[start ..< start + m]).elementsEqual(needle) {
+                return start
+            }
+            guard start + m < text.count else { return nil }
+            let outgoing = mulmod(UInt64(text[start]), power)
+            window = (window + modulus - outgoing) % modulus
+            window = (mulmod(window, base) + UInt64(text[start + m])) % modulus
+            start += 1
+        }
     }
 
     /// OpenRLHF's answer: rewards, the same as scores, and per-sample diagnostics. Every sample of every answer
