@@ -12,7 +12,6 @@ import os
 import pathlib
 import re
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -28,12 +27,6 @@ MODEL_DIR = pathlib.Path(os.environ.get("COREWARD_MODEL_DIR", REPO / "models" / 
 ROLLOUTS = SHARED / "data" / "rollouts" / "math_qwen25math_instruct_n8.jsonl"
 # A different prefix per pytest run: pair ids never repeat between runs against one server.
 RUN = f"run{os.getpid()}-{int(time.time())}"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Server:

@@ -32,7 +32,7 @@ from typing import Optional
 
 import pytest
 
-from conftest import RUN, expected_rewards, free_port
+from conftest import RUN, expected_rewards
 
 
 def install_vllm_stub():
