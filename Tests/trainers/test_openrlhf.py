@@ -442,3 +442,16 @@ def test_keep_pairs_patch_applies_to_openrlhf_0_11_2(tmp_path):
 
     assert shuffles((root / "trainer" / "ppo_trainer.py").read_text()) == [True, False]  # train, eval
     assert shuffles((tmp_path / "openrlhf" / "trainer" / "ppo_trainer.py").read_text()) == [False, False]
+
+
+def test_two_urls_split_every_group(start_server, tok, rollouts):
+    """Why docs/openrlhf.md says one URL: OpenRLHF 0.11.2 sends each sample to the next URL of the list in turn,
+    so a pair's samples land on two replicas, neither of which can complete the group (scored at the assembly
+    timeout, flagged)."""
+    n = 2
+    replicas = [start_server("--assembly-timeout-seconds", "1") for _ in range(2)]
+    rows = pair_rows(rollouts, NAMES[:1], n, tag="-urls")
+    groups, _ = run_step(tok, [r.url + "/get_reward" for r in replicas], rows, n)
+    flags = [(r["extra_logs"]["group_complete"], r["extra_logs"]["assembly_timeout"]) for g in groups for r in g]
+    assert flags == [([0.0], [1.0])] * (2 * n)
+    assert [metric(r, 'coreward_assembly_groups_total{outcome="timeout"}') for r in replicas] == [1.0, 1.0]
