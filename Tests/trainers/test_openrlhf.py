@@ -455,3 +455,23 @@ def test_two_urls_split_every_group(start_server, tok, rollouts):
     flags = [(r["extra_logs"]["group_complete"], r["extra_logs"]["assembly_timeout"]) for g in groups for r in g]
     assert flags == [([0.0], [1.0])] * (2 * n)
     assert [metric(r, 'coreward_assembly_groups_total{outcome="timeout"}') for r in replicas] == [1.0, 1.0]
+
+
+def test_a_new_epoch_is_a_new_group(start_server, tok, rollouts):
+    """OpenRLHF sends no step: the next epoch sends the same labels (same pair ids). Once the guard period has
+    passed, they form a new group, even for a response byte-identical to one of the last epoch's, whose old
+    answer is not served again."""
+    n = 4
+    running = start_server("--assembly-timeout-seconds", "60", "--assembly-guard-seconds", "1")
+    rows = pair_rows(rollouts, NAMES[:2], n, tag="-epoch")
+    client = running.client()
+    first, _ = run_step(tok, [running.url + "/get_reward"], rows, n)
+    assert rewards_of(first) == expected_for(client, tok, rows, first)
+    time.sleep(1.5)
+    for k in range(0, len(rows), 2):  # the next epoch: each view keeps one response and takes three new ones
+        view0, view1 = rows[k]["responses"], rows[k + 1]["responses"]
+        rows[k]["responses"], rows[k + 1]["responses"] = [view0[0], *view1[1:]], [view1[0], *view0[1:]]
+    second, _ = run_step(tok, [running.url + "/get_reward"], rows, n)
+    assert rewards_of(second) == expected_for(client, tok, rows, second)
+    assert all(r["extra_logs"]["group_complete"] == [1.0] for g in second for r in g)
+    assert metric(running, 'coreward_assembly_groups_total{outcome="complete"}') == 2 * len(rows) // 2
