@@ -2,11 +2,16 @@
 public struct APIKey: Sendable {
     private let key: [UInt8]
 
-    /// A key from the contents of a key file (surrounding white space and newlines are dropped).
-    public init?(fileContents: String) {
-        let trimmed = fileContents.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
-        guard !trimmed.isEmpty, !trimmed.contains(" ") else { return nil }
-        key = Array(trimmed.utf8)
+    /// A key from the bytes of a key file (surrounding white space and newlines are dropped): one token of
+    /// visible ASCII (RFC 6750's token characters and the like, 0x21–0x7E), nil for anything else. Other bytes are
+    /// refused rather than decoded: invalid UTF-8 read as U+FFFD on both sides would let a different header match.
+    public init?(fileContents: [UInt8]) {
+        let blank: Set<UInt8> = [0x20, 0x09, 0x0A, 0x0D, 0x0B, 0x0C]
+        guard let first = fileContents.firstIndex(where: { !blank.contains($0) }),
+              let last = fileContents.lastIndex(where: { !blank.contains($0) }) else { return nil }
+        let token = fileContents[first ... last]
+        guard token.allSatisfy({ (0x21 ... 0x7E).contains($0) }) else { return nil }
+        key = Array(token)
     }
 
     /// Whether an `Authorization` header carries this key as `Bearer <key>`, compared in constant time

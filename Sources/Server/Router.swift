@@ -79,10 +79,11 @@ public final class Router: HTTPHandler {
 
         func callAsFunction(_ response: HTTPResponse) -> HTTPResponse {
             let elapsed = ContinuousClock.now - start
-            router.metrics.requestFinished(route: route, method: method, status: response.status, duration: elapsed)
+            router.metrics.requestFinished(route: route, method: Router.metricMethod(method), status: response.status,
+                                           duration: elapsed)
             let milliseconds = Double(elapsed.components.seconds) * 1e3 + Double(elapsed.components.attoseconds) / 1e15
             router.logger.info("request", metadata: [
-                "request_id": "\(id)", "method": "\(method)", "path": "\(path)",
+                "request_id": "\(id)", "method": "\(Router.printable(method))", "path": "\(Router.printable(path))",
                 "status": "\(response.status)", "duration_ms": "\(Router.format(milliseconds))",
                 "bytes_in": "\(bytesIn)",
             ])
@@ -90,6 +91,31 @@ public final class Router: HTTPHandler {
                 .adding(header: ("X-Request-Id", id))
                 .adding(header: ("Server-Timing", "app;dur=\(Router.format(milliseconds))"))
         }
+    }
+
+    /// The methods HTTP defines keep their name as a metrics label; anything else is `other`, so that invented
+    /// methods cannot grow the label set.
+    static func metricMethod(_ method: String) -> String {
+        switch method {
+        case "GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "CONNECT", "TRACE": method
+        default: "other"
+        }
+    }
+
+    /// Text for a log line: control characters (a decoded `%0A` in a path, say) written as `\u{..}` escapes, so
+    /// that a request cannot forge a line of the text access log; at most 2,048 bytes.
+    static func printable(_ text: String) -> String {
+        let clipped = text.utf8.count > 2048 ? String(decoding: text.utf8.prefix(2048), as: UTF8.self) + "…" : text
+        guard clipped.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else { return clipped }
+        var out = ""
+        for scalar in clipped.unicodeScalars {
+            if scalar.properties.generalCategory == .control {
+                out += "\\u{" + String(scalar.value, radix: 16) + "}"
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
     }
 
     /// Milliseconds with three decimals.

@@ -107,10 +107,10 @@ extension Setting {
 
     // Logging.
     public static let logLevel = Setting(
-        "log-level", .choice(Logger.Level.allCases.map(\.rawValue), default: Logger.Level.info.rawValue), section: .logging,
+        "log-level", .choice(names: { Logger.Level.allCases.map(\.rawValue) }, default: Logger.Level.info.rawValue), section: .logging,
         "trace, debug, info (access log), notice, warning, error or critical")
     public static let logFormat = Setting(
-        "log-format", .choice(LogFormat.allCases.map(\.rawValue), default: LogFormat.text.rawValue), section: .logging,
+        "log-format", .choice(names: { LogFormat.allCases.map(\.rawValue) }, default: LogFormat.text.rawValue), section: .logging,
         "text or json")
 
     /// Every setting `coreward serve` reads, in the order of the docs (and of `/v1/info`'s limits).

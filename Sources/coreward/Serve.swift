@@ -162,8 +162,8 @@ struct Serve: ParsableCommand {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ValidationError("cannot read the API key file \(path)")
         }
-        guard let key = APIKey(fileContents: String(decoding: data, as: UTF8.self)) else {
-            throw ValidationError("the API key file \(path) must hold one key without spaces")
+        guard let key = APIKey(fileContents: Array(data)) else {
+            throw ValidationError("the API key file \(path) must hold one key of visible ASCII characters (0x21-0x7E), without spaces")
         }
         return key
     }

@@ -227,7 +227,8 @@ def verl_samples(rollouts, seed):
 
 def expected_rewards(server, texts, truths, infos):
     """Independently: the co_reward request built by hand (pairs in order of appearance, views in view order,
-    rollouts in batch order) and one ground_truth group per unpaired sample, through the raw HTTP session."""
+    each view's rollouts sorted by their UTF-8 bytes, the order /get_reward's assembly votes in) and one
+    ground_truth group per unpaired sample, through the raw HTTP session."""
     pairs, singles = {}, []
     for i, info in enumerate(infos):
         if "pair_id" in info:
@@ -235,7 +236,8 @@ def expected_rewards(server, texts, truths, infos):
         else:
             singles.append(i)
     expected = [None] * len(texts)
-    order = [[views[v] for v in sorted(views)] for views in pairs.values()]
+    order = [[sorted(views[v], key=lambda i: texts[i].encode("utf-8")) for v in sorted(views)]
+             for views in pairs.values()]
     body = {"mode": "co_reward", "groups": [{"views": [{"responses": [texts[i] for i in idx]} for idx in views]}
                                             for views in order]}
     response = server.post("/v1/reward", body)
@@ -289,6 +291,54 @@ def test_verl_batch_reward_function_env_and_failures(server, rollouts, monkeypat
         cw_verl.compute_score(data_sources=sources, solution_strs=texts, ground_truths=truths, extra_infos=infos,
                               url=f"http://127.0.0.1:{closed_port()}", retries=1)
     assert caught.value.attempts == 2
+
+
+def test_verl_batch_function_refuses_other_calls(server, rollouts, monkeypatch):
+    texts, truths, infos, sources = verl_samples(rollouts, seed=4)
+    # verl 0.7.1+'s reward loop calls a custom_reward_function per sample: a clear error, never [] or a 0
+    with pytest.raises(TypeError, match=r"called per sample \(with \['data_source', 'extra_info', 'ground_truth', "
+                                        r"'solution_str'\]\).*expects data_sources=, solution_strs=.*"
+                                        r"CoRewardLoopManager"):
+        cw_verl.compute_score(data_source="math", solution_str=texts[0], ground_truth=truths[0],
+                              extra_info=infos[0], url=server.url)
+    with pytest.raises(TypeError, match=r"expects solution_strs="):
+        cw_verl.compute_score(data_sources=sources, url=server.url)
+    with pytest.raises(TypeError, match=r"unknown keyword\(s\) \['ur'\]"):  # a misspelt option is not ignored
+        cw_verl.compute_score(data_sources=sources, solution_strs=texts, ground_truths=truths, extra_infos=infos,
+                              ur=server.url)
+    monkeypatch.delenv("COREWARD_URL", raising=False)
+    with pytest.raises(ValueError, match=r"no coreward URL: set reward_kwargs\.url.*"
+                                         r"\+custom_reward_function\.reward_kwargs\.url.*COREWARD_URL"):
+        cw_verl.compute_score(data_sources=sources, solution_strs=texts, ground_truths=truths, extra_infos=infos)
+
+
+def test_verl_batch_ties_are_broken_by_response_bytes(server):
+    # one vote of each answer in a view: the first seen wins, so the order decides; each view is voted in UTF-8
+    # byte order, as /get_reward's assembly does, whatever the batch order
+    texts = ["\\boxed{2}", "\\boxed{1}", "\\boxed{1}", "\\boxed{2}"]
+    infos = [{"pair_id": f"{RUN}-tie", "view": v} for v in (0, 0, 1, 1)]
+    canonical = server.post("/v1/reward", {"groups": [{"views": [{"responses": sorted(texts[:2])},
+                                                                   {"responses": sorted(texts[2:])}]}]})
+    batch_order = server.post("/v1/reward", {"groups": [{"views": [{"responses": texts[:2]},
+                                                                     {"responses": texts[2:]}]}]})
+    by_text = [dict(zip(sorted(texts[2 * v:2 * v + 2]), view["rewards"]))
+               for v, view in enumerate(canonical.json()["groups"][0]["views"])]
+    expected = [float(by_text[info["view"]][text]) for text, info in zip(texts, infos)]
+    assert expected != [float(r) for view in batch_order.json()["groups"][0]["views"] for r in view["rewards"]]
+    scores = cw_verl.compute_score(data_sources=["math"] * 4, solution_strs=texts, ground_truths=[None] * 4,
+                                   extra_infos=infos, url=server.url, details=False)
+    assert scores == expected
+
+
+def test_verl_reward_manager_refuses_the_reward_loop_call(server):
+    # how verl 0.7.1+'s RewardLoopWorker builds a manager (keywords), and how 0.7.0's does (positional config)
+    with pytest.raises(TypeError, match=r"batch reward manager.*built with keywords \['config'.*CoRewardLoopManager"):
+        cw_verl.CoRewardManager(config={"reward": {}}, tokenizer=PieceTokenizer(), compute_score=None,
+                                reward_router_address=None, reward_model_tokenizer=None)
+    with pytest.raises(TypeError, match=r"built with a dict as its tokenizer"):
+        cw_verl.CoRewardManager({"reward_model": {}}, PieceTokenizer(), None, None, None)
+    with pytest.raises(ValueError, match=r"\+reward_model\.reward_kwargs\.url"):
+        cw_verl.CoRewardManager(PieceTokenizer(), 0)
 
 
 class PieceTokenizer:
@@ -378,13 +428,10 @@ def test_verl_reward_manager_paired_trainer(server, rollouts):
     uids = [uid_of[name] for name in names for _ in range(4)]
     ori = [text for name in names for text in rollouts[name]["responses"][:4]]
     aug = [text for name in names for text in rollouts[name]["responses"][4:]]
-    body = {"groups": [{"views": [{"responses": ori[4 * q:4 * q + 4]}, {"responses": aug[4 * q:4 * q + 4]}]}
-                       for q in range(2)]}
-    response = server.post("/v1/reward", body)
-    assert response.status_code == 200, response.text
-    groups = response.json()["groups"]
-    expected_ori = [float(r) for g in groups for r in g["views"][0]["rewards"]]
-    expected_aug = [float(r) for g in groups for r in g["views"][1]["rewards"]]
+    # each view voted in UTF-8 byte order (canonical_expectation), the tie rule of every coreward path
+    tables = [canonical_expectation(server, [ori[4 * q:4 * q + 4], aug[4 * q:4 * q + 4]]) for q in range(2)]
+    expected_ori = [float(tables[i // 4][0][text]) for i, text in enumerate(ori)]
+    expected_aug = [float(tables[i // 4][1][text]) for i, text in enumerate(aug)]
     assert expected_ori != expected_aug
     tokenizer = PieceTokenizer()
     data_ori, lengths_ori = make_data(tokenizer, ori, {"uid": uids, "data_source": ["math"] * 8})

@@ -152,7 +152,11 @@ struct GetRewardEndpoint {
     }
 
     /// Reads a label whose text is a JSON object as a Co-Reward label; nil for any other text (a ground truth).
-    /// The nested parse gets a parser of its own: the request's document stays valid.
+    /// A text meant as a Co-Reward label is never taken for a ground truth: one that starts with `{` and names
+    /// `pair_id` but is not a JSON object (Python's `str(dict)`, a trailing comma, unquoted keys, a number out of
+    /// range, a lone surrogate) is a 400 saying why, and so is a JSON object that is not a whole Co-Reward label.
+    /// Sets such as `{1,2}` stay ground truths. The nested parse gets a parser of its own: the request's document
+    /// stays valid.
     func coRewardLabel(_ text: String, at pointer: String) throws(HTTPError) -> CoRewardLabel? {
         guard text.utf8.first(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }) == UInt8(ascii: "{") else {
             return nil
@@ -160,12 +164,24 @@ struct GetRewardEndpoint {
         var bytes = Array(text.utf8)
         let count = bytes.count
         bytes.append(contentsOf: repeatElement(0, count: JSONDocument.padding))
-        let parsed = bytes.withUnsafeBytes { buffer -> JSONDocument? in
+        let parsed = bytes.withUnsafeBytes { buffer -> Result<JSONDocument, JSONDocument.ParseError>? in
             guard let base = buffer.baseAddress else { return nil }
-            return try? JSONDocument(bytes: base, count: count, capacity: buffer.count, maxDepth: 4)
+            do throws(JSONDocument.ParseError) {
+                return .success(try JSONDocument(bytes: base, count: count, capacity: buffer.count,
+                                                 maxDepth: limits.maxJSONDepth))
+            } catch {
+                return .failure(error)
+            }
         }
-        guard let parsed, parsed.root.kind == .object else { return nil }  // "{1,2}": a set, not JSON
-        return try coRewardLabel(parsed.root, at: pointer)
+        switch parsed {
+        case .success(let document)? where document.root.kind == .object:
+            return try coRewardLabel(document.root, at: pointer)
+        case .failure(let error)? where text.contains("pair_id"):
+            let python = text.contains("'pair_id'") ? " (write it with json.dumps, not str(): JSON needs double quotes)" : ""
+            throw .badField(pointer, "the label names pair_id but is not a JSON object: \(error.message)\(python)")
+        default:
+            return nil  // "{1,2}": a set, not JSON
+        }
     }
 
     /// Reads a Co-Reward label object.

@@ -1,9 +1,11 @@
 """Writes a verl parquet dataset for Co-Reward: two rows per question (view 0 the original, view 1 a rephrasing),
-next to each other, each with extra_info {"pair_id", "view"} so coreward_client.verl groups them.
+next to each other, each with extra_info {"pair_id", "view"}, from which every coreward verl adapter builds its
+groups.
 
 Input: JSONL rows {"id", "original", "rephrased", "answer"} (as ../shared/data/math/train_pairs.jsonl).
 Train with data.shuffle=False and an even data.train_batch_size so both rows of a pair land in the same
-batch (the reward function raises on a pair that has only one view in a batch).
+step (a pair split between steps raises ValueError in the batch function, and waits for coreward's assembly
+timeout in the reward loop, where assembly_timeout then shows it).
 
     python prepare_data.py --input train_pairs.jsonl --output train_coreward.parquet
 """

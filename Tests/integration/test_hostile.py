@@ -1,0 +1,111 @@
+"""Hostile requests that used to stall the server or grow it for good (issue 14), each against the real binary."""
+import json
+import socket
+import threading
+import time
+
+import requests
+
+from conftest import metrics_of
+
+
+def raw_request(server, data, timeout=10):
+    """Sends raw bytes on a new connection; returns what came back before the server closed or went quiet."""
+    with socket.create_connection(("127.0.0.1", server.port), timeout=timeout) as connection:
+        connection.sendall(data)
+        chunks = []
+        try:
+            while True:
+                chunk = connection.recv(65536)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                if b"\r\n\r\n" in b"".join(chunks):
+                    break
+        except socket.timeout:
+            pass
+    return b"".join(chunks)
+
+
+def test_invented_methods_do_not_grow_the_metrics(start_server):
+    """/metrics labels requests by method: methods HTTP does not define share one label, `other`."""
+    server = start_server()
+    for i in range(60):
+        raw_request(server, f"BREW{i} /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
+    methods = {dict(labels).get("method") for (name, labels) in metrics_of(server)
+               if name.startswith("coreward_http_requests")}
+    methods.discard(None)
+    assert methods <= {"GET", "POST", "other"}, methods
+    assert "other" in methods
+
+
+def test_a_path_cannot_forge_an_access_log_line(start_server):
+    """A decoded %0A in the path is written escaped: the text access log keeps one line per request."""
+    server = start_server()
+    requests.get(server.url + "/healthz%0Alevel=critical%20forged=1", timeout=10)
+    time.sleep(0.2)
+    lines = [line for line in server.log().splitlines() if "forged=1" in line]
+    assert lines and all("path=" in line or '"path"' in line for line in lines), server.log()[-2000:]
+    assert not any(line.startswith("level=critical") for line in server.log().splitlines())
+
+
+def test_a_nearly_matching_prompt_does_not_stall_the_server(start_server):
+    """/get_reward looks for the prompt in the query in linear time: four 300 KB queries whose 150 KB prompt
+    almost matches everywhere (`a…ab` in `a…a`) are answered at once, and /healthz keeps answering in under
+    a second meanwhile (a quadratic search took minutes and held every worker thread)."""
+    server = start_server("--threads", "2")
+    body = json.dumps({"query": ["a" * 300_000 + " \\boxed{1}"], "prompts": ["a" * 150_000 + "b"], "labels": ["1"]})
+    answers = []
+
+    def send():
+        answers.append(requests.post(server.url + "/get_reward", data=body, timeout=60,
+                                     headers={"Content-Type": "application/json"}))
+
+    threads = [threading.Thread(target=send) for _ in range(4)]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    worst = 0.0
+    while any(thread.is_alive() for thread in threads):
+        before = time.monotonic()
+        assert requests.get(server.url + "/healthz", timeout=5).status_code == 200
+        worst = max(worst, time.monotonic() - before)
+        time.sleep(0.05)
+        assert time.monotonic() - started < 30, "the attack was not answered within its budget"
+    assert worst < 1.0, worst
+    assert [a.status_code for a in answers] == [200] * 4
+    assert all(a.json()["rewards"] == [1] for a in answers)
+
+
+def test_a_co_reward_label_with_a_typo_is_a_400_not_a_ground_truth(server):
+    """A label meant as Co-Reward that does not parse used to be scored as a ground truth (200, reward 0,
+    group_complete 1): now a 400 naming the label and why. Sets like {1,2} are still ground truths."""
+    from conftest import problem
+    typos = [
+        "{'pair_id': 'q', 'view': 0, 'n': 2}",                     # Python's str(dict)
+        '{"pair_id": "q", "view": 0, "n": 2,}',                     # a trailing comma
+        '{pair_id: "q", view: 0, n: 2}',                            # unquoted keys
+        '{"pair_id": "q", "view": 0, "n": 18446744073709551616}',   # n = 2^64
+        '{"pair_id": "q\\ud800", "view": 0, "n": 2}',                # a lone surrogate
+        '{"label": [[[["7"]]]]}',                                   # an object that is no Co-Reward label
+    ]
+    for label in typos:
+        answer = server.post("/get_reward", {"query": ["\\boxed{7}"], "labels": [label]})
+        body = problem(400, answer)
+        assert body["pointer"] == "/labels/0", (label, body)
+    python = problem(400, server.post("/get_reward", {"query": ["\\boxed{7}"], "labels": [typos[0]]}))
+    assert "json.dumps" in python["detail"]
+    for truth in ["{1,2}", "\\{1, 2\\}", "{x \\mid x > 0}"]:
+        answer = server.post("/get_reward", {"query": ["\\boxed{1}"], "labels": [truth]})
+        assert answer.status_code == 200, (truth, answer.text)
+
+
+def test_a_key_file_that_is_not_visible_ascii_is_refused_at_start(tmp_path):
+    """Invalid UTF-8 in the key file was decoded as U+FFFD, as was the header, so a different header matched;
+    such a key is refused at start."""
+    import pytest
+    from conftest import Server
+    key = tmp_path / "key"
+    key.write_bytes(b"\x80\x9a" + b"\xff" * 10 + b"Q\n")
+    with pytest.raises(RuntimeError, match="visible ASCII"):
+        Server("--api-key-file", str(key))
