@@ -21,6 +21,9 @@ import pytest
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))  # verl_fixtures.py and friends
+# The working tree's client, before any installed copy, for every test module of this directory (whichever
+# imports coreward_client first decides which copy all of them get).
+sys.path.insert(0, str(REPO / "clients" / "python"))
 SHARED = pathlib.Path(os.environ.get("COREWARD_SHARED", REPO.parent / "shared"))
 BINARY = pathlib.Path(os.environ.get("COREWARD_BIN", REPO / ".build" / "release" / "coreward"))
 MODEL_DIR = pathlib.Path(os.environ.get("COREWARD_MODEL_DIR", REPO / "models" / "all-MiniLM-L6-v2"))
