@@ -1,6 +1,7 @@
 # coreward: `make serve` installs, builds and serves; `make test` installs, builds and runs every test.
 SWIFT ?= swift
 VENV ?= .venv
+TRAINER_VENV ?= .venv-trainers
 MODEL_DIR ?= models/all-MiniLM-L6-v2
 BIN := .build/release/coreward
 HOST ?= 127.0.0.1
@@ -8,7 +9,7 @@ PORT ?= 8080
 
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps test-deps model build serve test unit-test quality paper-pair-cosines integration-test fuzz bench bench-encoder bench-equivalence bench-load bench-get-reward clean
+.PHONY: all deps test-deps model build serve test unit-test quality paper-pair-cosines integration-test trainer-test fuzz bench bench-encoder bench-equivalence bench-load bench-get-reward clean
 
 all: build
 
@@ -26,6 +27,11 @@ model:
 # The venv also holds the project's Python client (clients/python), reinstalled when its files change.
 $(VENV)/.installed: Tests/integration/requirements.txt scripts/python-env.sh clients/python/pyproject.toml $(wildcard clients/python/coreward_client/*.py)
 	@scripts/python-env.sh $(VENV)
+
+# The real trainers (verl, OpenRLHF, TRL) at pinned versions from PyPI, for Tests/trainers (~2 GB; the packages
+# are installed again only when scripts/trainer-env.sh's pins change, the client when its files change).
+$(TRAINER_VENV)/.installed: scripts/trainer-env.sh clients/python/pyproject.toml $(wildcard clients/python/coreward_client/*.py)
+	@scripts/trainer-env.sh $(TRAINER_VENV)
 
 build: deps
 	$(SWIFT) build -c release --product coreward
@@ -52,11 +58,15 @@ paper-pair-cosines: deps model
 integration-test: build model test-deps $(VENV)/.installed
 	$(VENV)/bin/python -m pytest -q Tests/integration
 
+# OpenRLHF's, TRL's and verl's own code against the release binary (docs/trainers.md says what each test drives).
+trainer-test: build model $(TRAINER_VENV)/.installed
+	$(TRAINER_VENV)/bin/python -m pytest -q Tests/trainers
+
 # libFuzzer targets (extraction, equivalence, request decoding) with ASan, FUZZ_SECONDS each.
 fuzz: deps
 	scripts/fuzz.sh $(FUZZ_SECONDS)
 
-test: unit-test quality integration-test fuzz
+test: unit-test quality integration-test trainer-test fuzz
 
 bench: build $(VENV)/.installed
 	$(VENV)/bin/python bench/reward_bench.py
@@ -77,4 +87,4 @@ bench-get-reward: build $(VENV)/.installed
 	$(VENV)/bin/python bench/get_reward_bench.py
 
 clean:
-	rm -rf .build .build-fuzz $(VENV)
+	rm -rf .build .build-fuzz $(VENV) $(TRAINER_VENV)

@@ -538,7 +538,8 @@ def test_trl_group_split_between_two_processes(start_server, rollouts):
     results = {}
 
     def process(label, part):
-        func = cw_trl.co_reward_func(url=running.url, n=4, timeout=60)  # its own function, as in its own process
+        # its own function, as in its own process of two (so only "at most n per view" is checkable locally)
+        func = cw_trl.co_reward_func(url=running.url, n=4, timeout=60, world_size=2)
         results[label] = asyncio.run(call_trl(func, part, step=9))
 
     a = threading.Thread(target=process, args=("a", first))
@@ -573,9 +574,52 @@ def test_trl_ground_truth_function(server, rollouts):
 
 def test_trl_failure_raises():
     func = cw_trl.co_reward_func(url=f"http://127.0.0.1:{closed_port()}", n=1, retries=0)
-    rows = [{"prompt": "p", "completion": "\\boxed{1}", "pair_id": "x", "view": 0}]
+    rows = [{"prompt": "p", "completion": "\\boxed{1}", "pair_id": "x", "view": view} for view in (0, 1)]
     with pytest.raises(CorewardConnectionError):
         asyncio.run(call_trl(func, rows))
+
+
+@pytest.mark.parametrize("n, views, world_size, message", [
+    (8, 2, 1, "co_reward_func(n=8) was handed 4 completions of pair"),   # num_generations 4, n 8
+    (2, 2, 1, "co_reward_func(n=2) was handed 4 completions of pair"),   # num_generations 4, n 2
+    (2, 2, 2, "co_reward_func(n=2) was handed 4 completions of pair"),   # more than n: wrong in any process
+    (4, 3, 1, "has 2 of its 3 views"),                                  # a view missing from the batch
+])
+def test_trl_batch_shape_is_checked(n, views, world_size, message):
+    """The batch GRPOTrainer hands over is checked before any request: n against the completions per prompt,
+    and (in one process) every view of each pair present; the error names both numbers."""
+    func = cw_trl.co_reward_func(url=f"http://127.0.0.1:{closed_port()}", n=n, views=views, retries=0,
+                                 world_size=world_size)
+    rows = [{"prompt": "p", "completion": "\\boxed{1}", "pair_id": "x", "view": k // 4} for k in range(8)]
+    with pytest.raises(cw_trl.BatchShapeError, match=re.escape(message)):
+        asyncio.run(call_trl(func, rows))
+
+
+def test_trl_batch_split_pair_message():
+    func = cw_trl.co_reward_func(url=f"http://127.0.0.1:{closed_port()}", n=2, views=2, world_size=1)
+    rows = [{"prompt": "p", "completion": "\\boxed{1}", "pair_id": "x", "view": 0} for _ in range(2)]
+    with pytest.raises(cw_trl.BatchShapeError) as raised:
+        asyncio.run(call_trl(func, rows))
+    assert "generation_batch_size / num_generations (prompts per generation batch, here 1) must be a multiple " \
+           "of views (2)" in str(raised.value)
+
+
+def test_trl_eval_rows_are_scored_by_ground_truth(server, rollouts):
+    """An eval dataset without the pair id column: co_reward_func scores by ground truth (as ground_truth_func
+    does), None where a row has no ground truth either; no /get_reward request, so no group waits."""
+    rows = trl_inputs(rollouts, ["math-test-3610"], conversational=False)
+    for row in rows:
+        del row["pair_id"], row["view"]
+    rows[0]["answer"] = None
+    func = cw_trl.co_reward_func(url=server.url, n=4, label_column="answer")
+    rewards = asyncio.run(call_trl(func, rows))
+    response = server.post("/v1/reward", {"mode": "ground_truth", "groups": [
+        {"views": [{"responses": [row["completion"]]}], "label": rows[1]["answer"]} for row in rows[1:]]})
+    assert rewards[0] is None
+    assert rewards[1:] == [float(g["views"][0]["rewards"][0]) for g in response.json()["groups"]]
+    assert 0 < sum(rewards[1:]) < len(rows) - 1
+    with pytest.raises(ValueError, match="label_column"):
+        asyncio.run(call_trl(cw_trl.co_reward_func(url=server.url, n=4), rows))
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -1,12 +1,15 @@
-"""Co-Reward with TRL's GRPOTrainer and coreward: an async reward function that sends each completion to
+"""Co-Reward with TRL's GRPOTrainer (TRL 1.x) and coreward: an async reward function that sends each completion to
 POST /get_reward; the server gathers each question's group across all training processes.
 
 The dataset holds one row per view (view 0 the original question, view 1 a rephrasing) with the columns
 pair_id and view. Both views of a question must be generated in the same generation batch, so the rows of
-a pair are consecutive, shuffle_dataset=False, and generation_batch_size / num_generations is a multiple of
-the number of views. Every process must reach the same coreward replica (the assembly buffer is per replica).
+a pair are consecutive, shuffle_dataset=False, and generation_batch_size / num_generations (prompts per
+generation batch: per_device_train_batch_size x processes / num_generations here) is a multiple of the number
+of views. co_reward_func raises BatchShapeError at the first step when that does not hold. Every process must
+reach the same coreward replica (the assembly buffer is per replica). --eval: questions scored by ground truth
+(rows without pair_id, docs/trl.md "Evaluation"); TRL logs rewards/co_reward/mean and co_reward/*.
 
-    COREWARD_URL=http://host:8080 accelerate launch train_grpo.py --pairs train_pairs.jsonl
+    COREWARD_URL=http://host:8080 accelerate launch train_grpo.py --pairs train_pairs.jsonl [--eval test.jsonl]
 """
 import argparse
 import json
@@ -34,27 +37,39 @@ def load_pairs(path: str, seed: int = 0) -> Dataset:
     return Dataset.from_list(rows)
 
 
+def load_eval(path: str) -> Dataset:
+    """One row per question, without pair_id: co_reward_func scores these by ground truth (column "answer")."""
+    with open(path, encoding="utf-8") as source:
+        items = [json.loads(line) for line in source if line.strip()]
+    return Dataset.from_list([{"prompt": [{"role": "user", "content": item["original"] + INSTRUCTION}],
+                               "answer": str(item["answer"])} for item in items])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--pairs", required=True)
     parser.add_argument("--model", default="Qwen/Qwen2.5-Math-1.5B")
     parser.add_argument("--url", default=None, help="coreward (default: COREWARD_URL)")
+    parser.add_argument("--eval", default=None, help="JSONL of {original, answer}: evaluation by ground truth")
     args = parser.parse_args()
 
     config = GRPOConfig(
         output_dir="coreward-grpo",
         num_generations=NUM_GENERATIONS,
-        per_device_train_batch_size=16,
-        generation_batch_size=16 * NUM_GENERATIONS,  # 16 prompts = 8 questions x 2 views per generation batch
-        shuffle_dataset=False,                        # keep the two rows of a pair in the same batch
+        per_device_train_batch_size=2 * NUM_GENERATIONS,  # 2 prompts (one pair) per process per generation batch
+        shuffle_dataset=False,                             # keep the two rows of a pair in the same batch
         max_completion_length=3072,
         learning_rate=3e-6,
         beta=0.005,
         bf16=True,
         logging_steps=1,
+        eval_strategy="steps" if args.eval else "no",
+        eval_steps=50,
+        per_device_eval_batch_size=2 * NUM_GENERATIONS,
     )
     reward = co_reward_func(url=args.url, n=NUM_GENERATIONS, views=2, label_column="answer", timeout=300.0)
-    trainer = GRPOTrainer(model=args.model, reward_funcs=[reward], args=config, train_dataset=load_pairs(args.pairs))
+    trainer = GRPOTrainer(model=args.model, reward_funcs=[reward], args=config, train_dataset=load_pairs(args.pairs),
+                          eval_dataset=load_eval(args.eval) if args.eval else None)
     trainer.train()
 
 
