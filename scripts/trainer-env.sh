@@ -12,6 +12,8 @@
 # - cachetools, uvicorn and fastapi are imported by verl's agent loop (they are in verl's [verl-core] extra).
 # - OpenRLHF 0.9.0 (the last line with the batch reward client) goes into a --target dir beside the venv, so its
 #   test can put it first on sys.path without a second venv.
+# - The older verl lines (0.6.1, 0.7.0, 0.7.1, 0.8.0: about 1 MB each) go into --target dirs under verl-lines/,
+#   where Tests/trainers/test_verl.py runs each one's own reward code on this venv's torch and transformers.
 # Idempotent: the packages are installed again only when the pins below (or this file) change; the client is
 # reinstalled when its files change.
 set -euo pipefail
@@ -19,7 +21,8 @@ venv=${1:-.venv-trainers}
 pins=(torch==2.13.0 verl==0.9.1 trl==1.16.0 cachetools uvicorn fastapi)
 nodeps_pin=openrlhf==0.11.2
 batch_pin=openrlhf==0.9.0
-stamp="$venv/.pins-$(printf '%s\n' "${pins[@]}" "$nodeps_pin" "$batch_pin" | sha256sum | cut -c1-16)"
+verl_lines=(0.6.1 0.7.0 0.7.1 0.8.0)
+stamp="$venv/.pins-$(printf '%s\n' "${pins[@]}" "$nodeps_pin" "$batch_pin" "${verl_lines[@]}" | sha256sum | cut -c1-16)"
 pip=("$venv/bin/python" -m pip install -q --disable-pip-version-check)
 
 if [ ! -x "$venv/bin/python" ]; then
@@ -37,6 +40,10 @@ if [ ! -e "$stamp" ]; then
     "${pip[@]}" --no-deps "$nodeps_pin"
     rm -rf "$venv/openrlhf-0.9.0"
     "${pip[@]}" --no-deps --target "$venv/openrlhf-0.9.0" "$batch_pin"
+    for version in "${verl_lines[@]}"; do
+        rm -rf "$venv/verl-lines/$version"
+        "${pip[@]}" --no-deps --target "$venv/verl-lines/$version" "verl==$version"
+    done
     touch "$stamp"
 fi
 "${pip[@]}" --no-deps --force-reinstall ./clients/python

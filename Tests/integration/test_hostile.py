@@ -138,3 +138,10 @@ def test_get_reward_takes_the_key_in_its_url(start_server, tmp_path):
     allowed = requests.post(server.url + "/get_reward?api_key=s3cret-token", json=body, timeout=10)
     assert allowed.status_code == 200 and allowed.json()["rewards"] == [1]
     problem(401, requests.post(server.url + "/v1/extract?api_key=s3cret-token", json={"responses": []}, timeout=10))
+
+
+def test_a_field_given_twice_is_a_400(server):
+    """JSON leaves duplicate keys undefined and parsers disagree on which wins: coreward refuses them."""
+    from conftest import problem
+    body = problem(400, server.post("/v1/extract", '{"responses": ["\\\\boxed{1}"], "responses": ["\\\\boxed{2}"]}'))
+    assert body["pointer"] == "/responses" and "duplicate" in body["detail"]

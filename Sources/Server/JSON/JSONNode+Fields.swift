@@ -1,7 +1,7 @@
 /// Typed reads of request fields; every failure is a 400 naming the field by JSON Pointer.
 extension JSONNode {
     /// The members of an object, refusing any key not in `allowed` (a typo must not silently
-    /// fall back to a default).
+    /// fall back to a default) and any key given twice.
     func fields(at pointer: String, allowed: [String]) throws(HTTPError) -> [String: JSONNode] {
         guard kind == .object else {
             throw .badField(pointer.isEmpty ? "" : pointer, "expected an object, got \(kind.article)")
@@ -12,7 +12,10 @@ extension JSONNode {
                 throw .badField(pointer + "/" + JSONPointer.escape(key),
                                 "unknown field \"\(key)\"; allowed here: \(allowed.joined(separator: ", "))")
             }
-            result[key] = value
+            guard result.updateValue(value, forKey: key) == nil else {
+                // JSON leaves duplicates undefined and parsers disagree on which one wins: refuse them.
+                throw .badField(pointer + "/" + JSONPointer.escape(key), "duplicate field \"\(key)\"")
+            }
         }
         return result
     }
