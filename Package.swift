@@ -77,23 +77,29 @@ let package = Package(
             name: "encoder-bench",
             dependencies: ["Encoder"]
         ),
+        // Where the tests find the package, ../shared and the model, and the shared data's readers (test targets
+        // cannot depend on one another). Not in any product.
+        .target(
+            name: "TestSupport",
+            path: "Tests/Support"
+        ),
         .testTarget(
             name: "EquivalenceTests",
             dependencies: ["Equivalence"]
         ),
         .testTarget(
             name: "EncoderTests",
-            dependencies: ["Encoder"]
+            dependencies: ["Encoder", "TestSupport"]
         ),
         .testTarget(
             name: "CoreTests",
-            dependencies: ["Core", "Equivalence"]
+            dependencies: ["Core", "TestSupport"]
         ),
         // Dataset-scale checks (the paper's 7,500 rewrites, 1,000 rules rewrites, the encoder on committed cosines):
         // skipped by `swift test`, run in release by `make quality` (COREWARD_QUALITY=1).
         .testTarget(
             name: "QualityTests",
-            dependencies: ["Core", "Encoder"]
+            dependencies: ["Core", "Encoder", "TestSupport"]
         ),
         .testTarget(
             name: "ServerTests",

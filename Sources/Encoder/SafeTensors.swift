@@ -142,8 +142,13 @@ final class SafeTensors: @unchecked Sendable {
             throw EncoderError.invalidHeader(path: path, reason: "cannot decode header JSON: \(error)")
         }
 
+        // Checked in file order (by offset, then name), so that an error names the same tensor every time: the
+        // first in the file that is wrong (a Dictionary's own order changes from one process to the next).
         var entries: [String: Entry] = [:]
-        for (name, rawEntry) in raw where name != "__metadata__" {
+        let inFileOrder = raw.filter { $0.key != "__metadata__" }.sorted {
+            ($0.value.data_offsets?.first ?? Int.max, $0.key) < ($1.value.data_offsets?.first ?? Int.max, $1.key)
+        }
+        for (name, rawEntry) in inFileOrder {
             entries[name] = try validate(name: name, raw: rawEntry, dataSize: dataSize, path: path)
         }
 

@@ -1,38 +1,13 @@
 import Foundation
 import Testing
 @testable import Encoder
+import TestSupport
 
 /// Where the tests find the model and the shared fixtures, and the parsed reference file.
 enum Fixtures {
-    /// The package root: the nearest folder above this file that holds Package.swift.
-    static let packageRoot: URL = {
-        var folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        while folder.path != "/", !FileManager.default.fileExists(atPath: folder.appendingPathComponent("Package.swift").path) {
-            folder = folder.deletingLastPathComponent()
-        }
-        return folder
-    }()
-
-    /// `COREWARD_MODEL_DIR`, else `<package root>/models/all-MiniLM-L6-v2`.
-    static let modelDirectory: String = {
-        if let dir = ProcessInfo.processInfo.environment["COREWARD_MODEL_DIR"], !dir.isEmpty { return dir }
-        return packageRoot.appendingPathComponent("models/all-MiniLM-L6-v2").path
-    }()
-
-    /// `COREWARD_SHARED`, else the nearest `shared/` folder beside the package root or one of
-    /// its ancestors (`<repo>/../shared` in the final layout).
-    static let sharedDirectory: String = {
-        if let dir = ProcessInfo.processInfo.environment["COREWARD_SHARED"], !dir.isEmpty { return dir }
-        var folder = packageRoot
-        while folder.path != "/" {
-            let candidate = folder.deletingLastPathComponent().appendingPathComponent("shared")
-            if FileManager.default.fileExists(atPath: candidate.appendingPathComponent("data/minilm/reference.jsonl").path) {
-                return candidate.path
-            }
-            folder = folder.deletingLastPathComponent()
-        }
-        return packageRoot.deletingLastPathComponent().appendingPathComponent("shared").path
-    }()
+    static var packageRoot: URL { TestData.packageRoot }
+    static var modelDirectory: String { TestData.modelDirectory }
+    static var sharedDirectory: String { TestData.sharedDirectory.path }
 
     static var referencePath: String { sharedDirectory + "/data/minilm/reference.jsonl" }
 

@@ -1,63 +1,33 @@
+import Encoder
 import Foundation
 import Testing
-import Encoder
+import TestSupport
 
 /// The shared MATH data, the committed paper-pair cosines and the encoder for the quality suite.
 enum QualityFixtures {
-    /// One of the paper's rewrites.
-    struct Pair: Sendable {
-        let id: Int
-        let original: String
-        let rewrite: String
-    }
+    typealias Pair = TestData.Pair
 
-    /// The package root: the nearest folder above this file that holds Package.swift.
-    static let packageRoot: URL = {
-        var folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        while folder.path != "/", !FileManager.default.fileExists(atPath: folder.appendingPathComponent("Package.swift").path) {
-            folder = folder.deletingLastPathComponent()
-        }
-        return folder
-    }()
-
-    /// `COREWARD_SHARED`, else the nearest `shared/` beside the package root or an ancestor of it.
-    static let sharedDirectory: URL? = {
-        if let dir = ProcessInfo.processInfo.environment["COREWARD_SHARED"], !dir.isEmpty { return URL(fileURLWithPath: dir) }
-        var folder = packageRoot
-        while folder.path != "/" {
-            let candidate = folder.deletingLastPathComponent().appendingPathComponent("shared")
-            if FileManager.default.fileExists(atPath: candidate.appendingPathComponent("data/math/train_pairs.jsonl").path) {
-                return candidate
-            }
-            folder = folder.deletingLastPathComponent()
-        }
-        return nil
-    }()
-
-    /// `COREWARD_MODEL_DIR`, else `<package root>/models/all-MiniLM-L6-v2`.
-    static let modelDirectory: String = {
-        if let dir = ProcessInfo.processInfo.environment["COREWARD_MODEL_DIR"], !dir.isEmpty { return dir }
-        return packageRoot.appendingPathComponent("models/all-MiniLM-L6-v2").path
-    }()
-
-    static func jsonLines(_ name: String) -> [[String: Any]] {
-        guard let url = sharedDirectory?.appendingPathComponent(name),
-              let text = try? String(contentsOf: url, encoding: .utf8) else {
-            Issue.record("cannot read shared/\(name) (set COREWARD_SHARED)")
-            return []
-        }
-        return text.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
-    }
+    static var packageRoot: URL { TestData.packageRoot }
+    static var modelDirectory: String { TestData.modelDirectory }
 
     /// The 7,500 (original, rephrased) pairs of `data/math/train_pairs.jsonl`.
-    static let paperPairs: [Pair] = jsonLines("data/math/train_pairs.jsonl").compactMap { row in
-        guard let id = row["id"] as? Int, let original = row["original"] as? String,
-              let rewrite = row["rephrased"] as? String else { return nil }
-        return Pair(id: id, original: original, rewrite: rewrite)
-    }
+    static let paperPairs: [Pair] = recorded { try TestData.paperPairs() } ?? []
 
     /// The first 1,000 questions of `data/math/test.jsonl`.
-    static let testQuestions: [String] = jsonLines("data/math/test.jsonl").prefix(1000).compactMap { $0["question"] as? String }
+    static let testQuestions: [String] = recorded { try TestData.testQuestions(1000) } ?? []
+
+    /// Rows of a shared JSON Lines file, or none with a recorded issue.
+    static func jsonLines(_ name: String) -> [[String: Any]] {
+        recorded { try TestData.jsonLines(name) } ?? []
+    }
+
+    /// The value, or nil with the failure recorded as an issue.
+    static func recorded<T>(_ read: () throws -> T) -> T? {
+        do { return try read() } catch {
+            Issue.record(Comment(rawValue: "\(error)"))
+            return nil
+        }
+    }
 
     /// The encoder, or nil with a recorded issue.
     static let model: MiniLM? = {
@@ -80,29 +50,16 @@ enum QualityFixtures {
     }
 
     /// `Tests/Data/paper_pair_cosines.tsv`: the cosine of each paper pair, committed (see `PaperPairCosinesTests`).
-    static let paperCosinesFile = packageRoot.appendingPathComponent("Tests/Data/paper_pair_cosines.tsv")
+    static var paperCosinesFile: URL { TestData.paperCosinesFile }
 
     /// The committed cosines in the order of `paperPairs`, or nil with a recorded issue when the file is
     /// missing or its ids are not those of `paperPairs`.
     static let paperCosines: [Double]? = {
-        guard let text = try? String(contentsOf: paperCosinesFile, encoding: .utf8) else {
-            Issue.record("cannot read \(paperCosinesFile.path)")
+        guard let rows = recorded({ try TestData.paperCosines() }) else { return nil }
+        guard rows.map(\.id) == paperPairs.map(\.id) else {
+            Issue.record("\(paperCosinesFile.lastPathComponent) does not hold one cosine per paper pair, in their order")
             return nil
         }
-        var cosines: [Double] = []
-        for line in text.split(separator: "\n") where !line.hasPrefix("#") {
-            let fields = line.split(separator: "\t")
-            guard fields.count == 2, let id = Int(fields[0]), let cosine = Double(fields[1]),
-                  cosines.count < paperPairs.count, paperPairs[cosines.count].id == id else {
-                Issue.record("\(paperCosinesFile.lastPathComponent): row \(cosines.count) is not pair \(cosines.count)'s id and cosine: \(line)")
-                return nil
-            }
-            cosines.append(cosine)
-        }
-        guard cosines.count == paperPairs.count else {
-            Issue.record("\(paperCosinesFile.lastPathComponent) has \(cosines.count) cosines for \(paperPairs.count) pairs")
-            return nil
-        }
-        return cosines
+        return rows.map(\.cosine)
     }()
 }

@@ -1,10 +1,7 @@
 """Fixtures that start the real `coreward` binary on a free loopback port."""
 import json
-import os
 import pathlib
-import re
-import subprocess
-import tempfile
+import sys
 import time
 
 import pytest
@@ -12,39 +9,15 @@ import requests
 from prometheus_client.parser import text_string_to_metric_families
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
-SHARED = pathlib.Path(os.environ.get("COREWARD_SHARED", REPO.parent / "shared"))
-BINARY = pathlib.Path(os.environ.get("COREWARD_BIN", REPO / ".build" / "release" / "coreward"))
-MODEL_DIR = pathlib.Path(os.environ.get("COREWARD_MODEL_DIR", REPO / "models" / "all-MiniLM-L6-v2"))
+sys.path.insert(0, str(REPO / "Tests"))
+from coreward_process import BINARY, MODEL_DIR, SHARED, CorewardProcess  # noqa: E402,F401 (tests import them from here)
 
 
-class Server:
+class Server(CorewardProcess):
     """A running coreward process and a session to talk to it."""
 
     def __init__(self, *flags, env=None):
-        if not BINARY.exists():
-            raise RuntimeError(f"{BINARY} is missing: run `make build` first")
-        environment = {k: v for k, v in os.environ.items() if not k.startswith("COREWARD_")}
-        environment.update(env or {})
-        # The log goes to a file, not a pipe: a pipe nobody drains would block the server when full.
-        self.log_file = tempfile.NamedTemporaryFile(prefix="coreward-", suffix=".log", delete=False)
-        if "--model-dir" not in flags:
-            flags = ("--model-dir", str(MODEL_DIR), *flags)
-        self.process = subprocess.Popen(
-            [str(BINARY), "serve", "--host", "127.0.0.1", "--port", "0", *flags],
-            stdout=subprocess.DEVNULL, stderr=self.log_file, env=environment)
-        deadline = time.time() + 30
-        port = None
-        while port is None and time.time() < deadline and self.process.poll() is None:
-            match = re.search(r"\baddress[=\":]+127\.0\.0\.1:(\d+)", self.log())
-            if match:
-                port = int(match.group(1))
-            else:
-                time.sleep(0.02)
-        if port is None:
-            self.process.kill()
-            raise RuntimeError("coreward did not start:\n" + self.log())
-        self.port = port
-        self.url = f"http://127.0.0.1:{port}"
+        super().__init__(*flags, env=env)
         self.session = requests.Session()
 
     def wait_ready(self, timeout=60):
@@ -56,9 +29,6 @@ class Server:
                 return response
             time.sleep(0.05)
 
-    def log(self):
-        return pathlib.Path(self.log_file.name).read_text(errors="replace")
-
     def post(self, path, body, **kwargs):
         headers = {"Content-Type": "application/json", **kwargs.pop("headers", {})}
         data = body if isinstance(body, (bytes, str)) else json.dumps(body)
@@ -69,14 +39,7 @@ class Server:
 
     def stop(self):
         self.session.close()
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        return self.process.returncode
+        return super().stop()
 
 
 @pytest.fixture(scope="session")

@@ -10,11 +10,7 @@ view's responses sorted by their UTF-8 bytes (the order /get_reward votes in, wh
 import json
 import os
 import pathlib
-import re
-import signal
-import subprocess
 import sys
-import tempfile
 import time
 
 import pytest
@@ -24,59 +20,22 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))  # verl_fixture
 # The working tree's client, before any installed copy, for every test module of this directory (whichever
 # imports coreward_client first decides which copy all of them get).
 sys.path.insert(0, str(REPO / "clients" / "python"))
-SHARED = pathlib.Path(os.environ.get("COREWARD_SHARED", REPO.parent / "shared"))
-BINARY = pathlib.Path(os.environ.get("COREWARD_BIN", REPO / ".build" / "release" / "coreward"))
-MODEL_DIR = pathlib.Path(os.environ.get("COREWARD_MODEL_DIR", REPO / "models" / "all-MiniLM-L6-v2"))
+sys.path.insert(0, str(REPO / "Tests"))
+from coreward_process import SHARED, CorewardProcess  # noqa: E402
 ROLLOUTS = SHARED / "data" / "rollouts" / "math_qwen25math_instruct_n8.jsonl"
 # A different prefix per pytest run: pair ids never repeat between runs against one server.
 RUN = f"run{os.getpid()}-{int(time.time())}"
 
 
-class Server:
+class Server(CorewardProcess):
     """A running coreward process (`coreward serve`), on `port` (0: any free port)."""
 
     def __init__(self, *flags, port=0):
-        if not BINARY.exists():
-            raise RuntimeError(f"{BINARY} is missing: run `make build` first")
-        environment = {k: v for k, v in os.environ.items() if not k.startswith("COREWARD_")}
-        self.log_file = tempfile.NamedTemporaryFile(prefix="coreward-trainers-", suffix=".log", delete=False)
-        self.process = subprocess.Popen(
-            [str(BINARY), "serve", "--host", "127.0.0.1", "--port", str(port), "--model-dir", str(MODEL_DIR),
-             *flags], stdout=subprocess.DEVNULL, stderr=self.log_file, env=environment)
-        deadline = time.time() + 30
-        self.port = None
-        while self.port is None and time.time() < deadline and self.process.poll() is None:
-            match = re.search(r"\baddress[=\":]+127\.0\.0\.1:(\d+)", self.log())
-            if match:
-                self.port = int(match.group(1))
-            else:
-                time.sleep(0.02)
-        if self.port is None:
-            self.process.kill()
-            raise RuntimeError("coreward did not start:\n" + self.log())
-        self.url = f"http://127.0.0.1:{self.port}"
-
-    def log(self):
-        return pathlib.Path(self.log_file.name).read_text(errors="replace")
+        super().__init__(*flags, port=port, log_prefix="coreward-trainers-")
 
     def client(self, **kwargs):
         from coreward_client import Client
         return Client(self.url, **kwargs)
-
-    def terminate(self):
-        """SIGTERM, without waiting."""
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-
-    def stop(self):
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        return self.process.returncode
 
 
 @pytest.fixture(scope="session")

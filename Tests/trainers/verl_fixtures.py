@@ -6,20 +6,16 @@ Imported by test_verl.py (not a conftest.py: Tests/trainers/conftest.py belongs 
 import json
 import os
 import pathlib
-import re
 import shlex
 import subprocess
 import sys
-import tempfile
-import time
 import urllib.request
 
 import pytest
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
-SHARED = pathlib.Path(os.environ.get("COREWARD_SHARED", REPO.parent / "shared"))
-BINARY = pathlib.Path(os.environ.get("COREWARD_BIN", REPO / ".build" / "release" / "coreward"))
-MODEL_DIR = pathlib.Path(os.environ.get("COREWARD_MODEL_DIR", REPO / "models" / "all-MiniLM-L6-v2"))
+sys.path.insert(0, str(REPO / "Tests"))
+from coreward_process import SHARED, CorewardProcess  # noqa: E402
 EXAMPLES = REPO / "clients" / "python" / "examples" / "verl"
 ROLLOUTS = SHARED / "data" / "rollouts" / "math_qwen25math_instruct_n8.jsonl"
 
@@ -27,31 +23,11 @@ if str(REPO / "clients" / "python") not in sys.path:
     sys.path.insert(0, str(REPO / "clients" / "python"))  # coreward_client, for verl's pkg:// import too
 
 
-class Coreward:
-    """A running `coreward serve` on a free loopback port (started as Tests/integration/conftest.py does)."""
+class Coreward(CorewardProcess):
+    """A running `coreward serve` on a free loopback port, with the one call the verl tests make themselves."""
 
     def __init__(self, *flags):
-        if not BINARY.exists():
-            raise RuntimeError(f"{BINARY} is missing: run `make build` first")
-        environment = {k: v for k, v in os.environ.items() if not k.startswith("COREWARD_")}
-        self.log_file = tempfile.NamedTemporaryFile(prefix="coreward-verl-", suffix=".log", delete=False)
-        self.process = subprocess.Popen(
-            [str(BINARY), "serve", "--host", "127.0.0.1", "--port", "0", "--model-dir", str(MODEL_DIR), *flags],
-            stdout=subprocess.DEVNULL, stderr=self.log_file, env=environment)
-        deadline, port = time.time() + 30, None
-        while port is None and time.time() < deadline and self.process.poll() is None:
-            match = re.search(r"\baddress[=\":]+127\.0\.0\.1:(\d+)", self.log())
-            if match:
-                port = int(match.group(1))
-            else:
-                time.sleep(0.02)
-        if port is None:
-            self.process.kill()
-            raise RuntimeError("coreward did not start:\n" + self.log())
-        self.url = f"http://127.0.0.1:{port}"
-
-    def log(self):
-        return pathlib.Path(self.log_file.name).read_text(errors="replace")
+        super().__init__(*flags, log_prefix="coreward-verl-")
 
     def reward(self, body):
         """POST /v1/reward; the decoded answer."""
@@ -59,15 +35,6 @@ class Coreward:
                                          headers={"Content-Type": "application/json"})
         with urllib.request.urlopen(request, timeout=60) as response:
             return json.loads(response.read())
-
-    def stop(self):
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
 
 
 @pytest.fixture(scope="module")
