@@ -70,7 +70,7 @@ public final class Augmenter: Sendable {
             }
         }
         let pairs = candidates.enumerated().map { index, candidate in (questions[index / max(n, 1)], candidate) }
-        let reports = validate(pairs, model: model)
+        let reports = validate(pairs, model: model, deadline: deadline)
         return questions.indices.map { q in
             (0..<n).map { v in
                 let index = q * n + v
@@ -80,13 +80,17 @@ public final class Augmenter: Sendable {
         }
     }
 
-    /// The verdict on each (original, rewrite) pair made elsewhere.
-    public func check(_ pairs: [(original: String, rewrite: String)], model: MiniLM) -> [ValidationReport] {
-        validate(pairs.map { ($0.original, .success($0.rewrite)) }, model: model)
+    /// The verdict on each (original, rewrite) pair made elsewhere; pairs left when `deadline` passes are not
+    /// validated (the caller answers 503, never a partial answer).
+    public func check(_ pairs: [(original: String, rewrite: String)], model: MiniLM,
+                      deadline: ContinuousClock.Instant) -> [ValidationReport] {
+        validate(pairs.map { ($0.original, .success($0.rewrite)) }, model: model, deadline: deadline)
     }
 
-    /// Embeds each distinct text once, then validates each pair with its cosine.
-    func validate(_ pairs: [(String, Result<String, AugmentationError>)], model: MiniLM) -> [ValidationReport] {
+    /// Embeds each distinct text once, then validates each pair with its cosine, until `deadline` (each pair's
+    /// validation is bounded by `MathSpanMatcher.workBudget`; the deadline bounds the request).
+    func validate(_ pairs: [(String, Result<String, AugmentationError>)], model: MiniLM,
+                  deadline: ContinuousClock.Instant) -> [ValidationReport] {
         var texts: [String] = []
         var indexOf: [String: Int] = [:]
         func id(_ text: String) -> Int {
@@ -106,6 +110,7 @@ public final class Augmenter: Sendable {
                 return .failed(error.description)
             case .success(let rewrite):
                 guard let (a, b) = ids else { return .failed("no rewrite") }
+                guard ContinuousClock.now < deadline else { return .failed("not validated: the time budget ran out") }
                 let cosine = zip(embeddings[a], embeddings[b]).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
                 return validator.validate(original: pair.0, rewrite: rewrite, similarity: cosine)
             }

@@ -145,3 +145,37 @@ def test_a_field_given_twice_is_a_400(server):
     from conftest import problem
     body = problem(400, server.post("/v1/extract", '{"responses": ["\\\\boxed{1}"], "responses": ["\\\\boxed{2}"]}'))
     assert body["pointer"] == "/responses" and "duplicate" in body["detail"]
+
+
+def test_formula_stuffed_rewrites_are_validated_in_bounded_time(start_server):
+    """A 64 KB text of `$x_i+1$` formulas cost ~4 s per pair to validate, and two requests of 20 such pairs held
+    both threads for 83 s. The formula comparison now has a work budget (past it the math check fails, saying
+    so) and validation stops at the request's deadline: both requests end within their budget (about 5 s here),
+    and /healthz, on the third worker thread, keeps answering within a second."""
+    server = start_server("--threads", "3", "--request-timeout-seconds", "20")
+    assert server.wait_ready().status_code == 200, server.log()
+    text = ("Let " + " and ".join(f"$x_{{{i}}}+1$" for i in range(6000)))[:64000]
+    body = json.dumps({"pairs": [{"original": text, "rewrite": text.replace("Let", "Suppose", 1)}] * 20})
+    answers = []
+
+    def send():
+        answers.append(requests.post(server.url + "/v1/augment/check", data=body, timeout=120,
+                                     headers={"Content-Type": "application/json"}))
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    worst = 0.0
+    while any(thread.is_alive() for thread in threads):
+        before = time.monotonic()
+        assert requests.get(server.url + "/healthz", timeout=5).status_code == 200
+        worst = max(worst, time.monotonic() - before)
+        time.sleep(0.1)
+    assert time.monotonic() - started < 25
+    assert worst < 1.0, worst
+    for answer in answers:
+        assert answer.status_code in (200, 503), answer.text[:300]
+        if answer.status_code == 200:
+            math = answer.json()["items"][0]["checks"]["math"]
+            assert not math["held"] and "too many or too long formulas" in math["detail"]

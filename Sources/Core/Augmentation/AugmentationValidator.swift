@@ -41,6 +41,9 @@ public struct AugmentationValidator: Sendable {
 
     private func mathCheck(_ a: QuestionText, _ b: QuestionText) -> InvariantCheck {
         let result = MathSpanMatcher(alteredOverlap: thresholds.alteredFormulaOverlap).compare(original: a, rewrite: b)
+        if result.exhausted {
+            return InvariantCheck(name: "math", held: false, detail: "too many or too long formulas to compare (over \(MathSpanMatcher.workBudget) token comparisons): not validated")
+        }
         var parts = ["\(result.kept) of \(result.spans) formulas kept"]
         if !result.renaming.isEmpty { parts.append("renamed " + result.renaming.joined(separator: ", ")) }
         if !result.rearranged.isEmpty { parts.append("rearranged: " + Self.spans(result.rearranged)) }

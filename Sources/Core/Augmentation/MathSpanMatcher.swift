@@ -29,7 +29,15 @@ public struct MathSpanMatcher: Sendable {
         public let inWords: [String]
         /// The renaming used, `x→w`, sorted.
         public let renaming: [String]
+        /// True when the comparison stopped at `workBudget`: the texts hold too many or too long formulas to
+        /// compare in bounded time, and the counts above are partial.
+        public var exhausted = false
     }
+
+    /// Token comparisons one `compare` may make (the span search is quadratic in the formulas' lengths): a
+    /// MATH question costs well under 100,000; a text stuffed with formulas stops here instead of holding a
+    /// request thread for seconds.
+    public static let workBudget = 2_000_000
 
     /// The share of one rewrite span's tokens a missing span must have for it to count as altered.
     public let alteredOverlap: Double
@@ -48,10 +56,18 @@ public struct MathSpanMatcher: Sendable {
         var kept = 0
         var spans = 0
         var missing: [(String, [Token])] = []
+        var work = 0
         for (text, tokens) in originalSpans where tokens.count >= 3 {
             spans += 1
             var found = false
             search: for candidate in rewriteSpans where candidate.count >= tokens.count {
+                work += (candidate.count - tokens.count + 1) * tokens.count
+                guard work <= Self.workBudget else {
+                    var partial = Result(spans: spans, kept: kept, rearranged: [], altered: [], inWords: [],
+                                         renaming: [])
+                    partial.exhausted = true
+                    return partial
+                }
                 for offset in 0...(candidate.count - tokens.count) {
                     if let (f, b) = MathSpanMatcher.match(tokens, candidate[offset..<(offset + tokens.count)],
                                                           forward: forward, backward: backward) {
@@ -70,7 +86,15 @@ public struct MathSpanMatcher: Sendable {
         var altered: [String] = []
         var inWords: [String] = []
         let unionSignificant = MathSpanMatcher.significant(unionBag)
+        work = 0
         for (text, tokens) in missing {
+            work += tokens.count * max(1, rewriteBags.count)
+            guard work <= Self.workBudget else {
+                var partial = Result(spans: spans, kept: kept, rearranged: rearranged, altered: altered,
+                                     inWords: inWords, renaming: [])
+                partial.exhausted = true
+                return partial
+            }
             let bag = MathSpanMatcher.bag(tokens)
             if MathSpanMatcher.coverage(MathSpanMatcher.significant(bag), in: unionSignificant) >= 1 {
                 rearranged.append(text)

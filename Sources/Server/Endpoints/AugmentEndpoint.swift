@@ -73,7 +73,7 @@ struct AugmentEndpoint {
         let model = try encoder.model()
         try context.checkDeadline()
         let start = ContinuousClock.now
-        let reports = augmenter.check(pairs, model: model)
+        let reports = augmenter.check(pairs, model: model, deadline: context.deadline)
         metrics.encoderCall(duration: ContinuousClock.now - start)
         try context.checkDeadline()
         return HTTPResponse(json: .object([("items", .array(reports.map { .object(AugmentEndpoint.render($0)) }))]))

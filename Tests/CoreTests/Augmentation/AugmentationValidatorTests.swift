@@ -43,6 +43,19 @@ struct AugmentationValidatorTests {
         #expect(inconsistent.kept == 1)
     }
 
+    /// The formula search is quadratic in the formulas' lengths: past `MathSpanMatcher.workBudget` it stops and
+    /// the math check fails, saying why, instead of holding a request thread for seconds.
+    @Test func formulasTooLongToCompareFailTheMathCheck() {
+        func sum(_ terms: Int) -> String { "Find $" + (0 ..< terms).map { "a_{\($0)}" }.joined(separator: "+") + "$." }
+        let result = MathSpanMatcher().compare(original: QuestionText(sum(1500)), rewrite: QuestionText(sum(3000)))
+        #expect(result.exhausted)
+        let math = check("math", sum(1500), sum(3000))
+        #expect(math?.held == false)
+        #expect(math?.detail.contains("too many or too long formulas") == true)
+        #expect(!MathSpanMatcher().compare(original: QuestionText("If $x-y=15$, find $x$."),
+                                           rewrite: QuestionText("Given $x-y=15$, find $x$.")).exhausted)
+    }
+
     @Test(arguments: [(0.3, false), (0.7, true), (0.9999, false)])
     func similarityBand(similarity: Double, held: Bool) {
         #expect(check("similarity", "Find $x$ if $2x=4$.", "Determine $x$ when $2x=4$.", similarity: similarity)?.held == held)
