@@ -47,7 +47,7 @@ public final class Router: HTTPHandler {
     /// Refuses, on its headers alone, a request to a route that needs the API key and does not carry it: the 401
     /// goes out (logged and counted as any answer) before the body is read, so keyless uploads hold no memory.
     public func screen(_ request: HTTPRequest) -> HTTPResponse? {
-        guard apiKey != nil, let route = routes[request.path]?.first(where: { $0.method == request.method }),
+        guard apiKey != nil, let route = routes[request.path].flatMap({ Router.route(for: request.method, in: $0) }),
               !authorized(request, for: route) else { return nil }
         return handle(request)
     }
@@ -149,13 +149,19 @@ public final class Router: HTTPHandler {
         return "\(micros / 1000).\(String(repeating: "0", count: 3 - fraction.count))\(fraction)"
     }
 
+    /// The route of a path that answers `method`: HEAD is answered as GET (libmicrohttpd sends the headers only).
+    private static func route(for method: String, in candidates: [Route]) -> Route? {
+        candidates.first { $0.method == method } ?? (method == "HEAD" ? candidates.first { $0.method == "GET" } : nil)
+    }
+
     /// The route's response, or the problem that stopped the request on its way.
     private func route(_ request: HTTPRequest, _ context: RequestContext) -> HTTPResponse {
         guard let candidates = routes[request.path] else {
             return HTTPError(404, "no route \(request.path); see GET /v1/info and api/openapi.yaml").response
         }
-        guard let route = candidates.first(where: { $0.method == request.method }) else {
-            let allow = candidates.map(\.method).joined(separator: ", ")
+        guard let route = Router.route(for: request.method, in: candidates) else {
+            let methods = candidates.map(\.method)
+            let allow = (methods.contains("GET") ? methods + ["HEAD"] : methods).joined(separator: ", ")
             return HTTPError(405, "\(request.method) is not allowed on \(request.path); use \(allow)",
                              headers: [("Allow", allow)]).response
         }

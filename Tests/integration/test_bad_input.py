@@ -79,8 +79,8 @@ def test_unknown_route_is_404(server):
 @pytest.mark.parametrize("method, path, allow", [
     ("GET", "/v1/reward", "POST"),
     ("PUT", "/v1/vote", "POST"),
-    ("POST", "/healthz", "GET"),
-    ("DELETE", "/v1/info", "GET"),
+    ("POST", "/healthz", "GET, HEAD"),
+    ("DELETE", "/v1/info", "GET, HEAD"),
 ])
 def test_wrong_method_is_405_with_allow(server, method, path, allow):
     response = server.session.request(method, server.url + path, timeout=30)

@@ -179,3 +179,17 @@ def test_formula_stuffed_rewrites_are_validated_in_bounded_time(start_server):
         if answer.status_code == 200:
             math = answer.json()["items"][0]["checks"]["math"]
             assert not math["held"] and "too many or too long formulas" in math["detail"]
+
+
+def test_small_things_are_right(server):
+    """HEAD on a GET route is answered as GET without a body; a seed of 2^64-1 says it is out of range; the
+    cosine of a text with itself is at most 1."""
+    from conftest import problem
+    head = requests.head(server.url + "/healthz", timeout=10)
+    assert head.status_code == 200 and head.content == b""
+    assert requests.put(server.url + "/healthz", timeout=10).headers["Allow"] == "GET, HEAD"
+    seed = problem(400, server.post("/v1/augment", {"questions": ["What is 1+1?"], "seed": 2**64 - 1}))
+    assert seed["pointer"] == "/seed" and "out of that range" in seed["detail"]
+    assert server.wait_ready().status_code == 200
+    cosine = server.post("/v1/similarity", {"pairs": [{"a": "", "b": ""}, {"a": "x y", "b": "x y"}]}).json()["cosine"]
+    assert all(-1 <= c <= 1 for c in cosine) and cosine[0] == 1.0

@@ -101,7 +101,12 @@ struct AugmentEndpoint {
     private func integer(_ node: JSONNode?, at pointer: String, default fallback: Int, range: ClosedRange<Int>,
                          limitName: String) throws(HTTPError) -> Int {
         guard let node else { return fallback }
-        guard let value = node.int else { throw .badField(pointer, "expected an integer, got \(node.kind.article)") }
+        guard let value = node.int else {
+            let limit = limitName.isEmpty ? "" : " (\(limitName))"
+            throw .badField(pointer, node.kind == .integer
+                ? "expected an integer in \(range.lowerBound)...\(range.upperBound)\(limit), got one out of that range"
+                : "expected an integer, got \(node.kind.article)")
+        }
         guard range.contains(value) else {
             let limit = limitName.isEmpty ? "" : " (\(limitName))"
             throw .badField(pointer, "expected an integer in \(range.lowerBound)...\(range.upperBound)\(limit), got \(value)")

@@ -69,8 +69,10 @@ struct EmbedEndpoint {
         try context.checkDeadline()
         let embeddings = timed { model.embed(texts) }
         try context.checkDeadline()
+        // The embeddings are unit vectors in Float: their dot product can pass 1 by a rounding (1.0000000691 for
+        // "" with itself); a cosine is clamped to [-1, 1].
         let cosines = pairs.map { a, b in
-            zip(embeddings[a], embeddings[b]).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
+            min(1, max(-1, zip(embeddings[a], embeddings[b]).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }))
         }
         return HTTPResponse(json: .object([("cosine", .array(cosines.map(JSON.double)))]))
     }
