@@ -27,6 +27,29 @@ def raw_request(server, data, timeout=10):
     return b"".join(chunks)
 
 
+def attack(server, path, body, copies, budget):
+    """Posts `body` to `path` from `copies` threads at once while polling /healthz; returns the answers and the
+    slowest /healthz, after checking that every answer came within `budget` seconds."""
+    answers = []
+
+    def send():
+        answers.append(requests.post(server.url + path, data=body, timeout=120,
+                                     headers={"Content-Type": "application/json"}))
+
+    threads = [threading.Thread(target=send) for _ in range(copies)]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    worst = 0.0
+    while any(thread.is_alive() for thread in threads):
+        before = time.monotonic()
+        assert requests.get(server.url + "/healthz", timeout=5).status_code == 200
+        worst = max(worst, time.monotonic() - before)
+        time.sleep(0.05)
+        assert time.monotonic() - started < budget, "the attack was not answered within its budget"
+    return answers, worst
+
+
 def test_invented_methods_do_not_grow_the_metrics(start_server):
     """/metrics labels requests by method: methods HTTP does not define share one label, `other`."""
     server = start_server()
@@ -55,23 +78,7 @@ def test_a_nearly_matching_prompt_does_not_stall_the_server(start_server):
     a second meanwhile (a quadratic search took minutes and held every worker thread)."""
     server = start_server("--threads", "2")
     body = json.dumps({"query": ["a" * 300_000 + " \\boxed{1}"], "prompts": ["a" * 150_000 + "b"], "labels": ["1"]})
-    answers = []
-
-    def send():
-        answers.append(requests.post(server.url + "/get_reward", data=body, timeout=60,
-                                     headers={"Content-Type": "application/json"}))
-
-    threads = [threading.Thread(target=send) for _ in range(4)]
-    started = time.monotonic()
-    for thread in threads:
-        thread.start()
-    worst = 0.0
-    while any(thread.is_alive() for thread in threads):
-        before = time.monotonic()
-        assert requests.get(server.url + "/healthz", timeout=5).status_code == 200
-        worst = max(worst, time.monotonic() - before)
-        time.sleep(0.05)
-        assert time.monotonic() - started < 30, "the attack was not answered within its budget"
+    answers, worst = attack(server, "/get_reward", body, copies=4, budget=30)
     assert worst < 1.0, worst
     assert [a.status_code for a in answers] == [200] * 4
     assert all(a.json()["rewards"] == [1] for a in answers)
@@ -156,23 +163,7 @@ def test_formula_stuffed_rewrites_are_validated_in_bounded_time(start_server):
     assert server.wait_ready().status_code == 200, server.log()
     text = ("Let " + " and ".join(f"$x_{{{i}}}+1$" for i in range(6000)))[:64000]
     body = json.dumps({"pairs": [{"original": text, "rewrite": text.replace("Let", "Suppose", 1)}] * 20})
-    answers = []
-
-    def send():
-        answers.append(requests.post(server.url + "/v1/augment/check", data=body, timeout=120,
-                                     headers={"Content-Type": "application/json"}))
-
-    threads = [threading.Thread(target=send) for _ in range(2)]
-    started = time.monotonic()
-    for thread in threads:
-        thread.start()
-    worst = 0.0
-    while any(thread.is_alive() for thread in threads):
-        before = time.monotonic()
-        assert requests.get(server.url + "/healthz", timeout=5).status_code == 200
-        worst = max(worst, time.monotonic() - before)
-        time.sleep(0.1)
-    assert time.monotonic() - started < 25
+    answers, worst = attack(server, "/v1/augment/check", body, copies=2, budget=25)
     assert worst < 1.0, worst
     for answer in answers:
         assert answer.status_code in (200, 503), answer.text[:300]
