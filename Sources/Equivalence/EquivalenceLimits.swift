@@ -73,9 +73,9 @@ enum EquivalenceLimits {
     /// Largest root index evaluated: `\sqrt[n]{x}` for larger n fails, `x^{p/q}` for larger q is only
     /// computed numerically, and no exact rational root of higher index is sought.
     static let rootIndex = 64
-    /// Largest n of an exact `n!` (1000! has 8,530 bits).
+    /// Largest n whose factorial is computed exactly (the factorial of 1000 has 8,530 bits).
     static let factorialArgument = 1_000
-    /// Numeric `x!` (through the gamma function) only below this: 171! overflows a Double.
+    /// Numeric factorials of x (through the gamma function) only below this: the factorial of 171 overflows a Double.
     static let approximateFactorialArgument = 170.0
     /// Largest n of an exact `\binom{n}{k}`.
     static let binomialTop = 1_000_000

@@ -191,7 +191,7 @@ extension Evaluator {
 
     // MARK: Combinatorial
 
-    /// `n!`: exact for integers up to `EquivalenceLimits.factorialArgument`, else the gamma function.
+    /// The factorial of n: exact for integers up to `EquivalenceLimits.factorialArgument`, else the gamma function.
     private mutating func factorial(_ x: Node) -> Value {
         let v = value(x)
         guard let r = v.exactRational else {
