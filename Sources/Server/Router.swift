@@ -44,6 +44,9 @@ public final class Router: HTTPHandler {
         self.timeBudget = timeBudget
     }
 
+    /// Only a server with an API key refuses requests on their headers.
+    public var screens: Bool { apiKey != nil }
+
     /// Refuses, on its headers alone, a request to a route that needs the API key and does not carry it: the 401
     /// goes out (logged and counted as any answer) before the body is read, so keyless uploads hold no memory.
     public func screen(_ request: HTTPRequest) -> HTTPResponse? {
@@ -129,6 +132,10 @@ public final class Router: HTTPHandler {
     /// Text for a log line: control characters (a decoded `%0A` in a path, say) written as `\u{..}` escapes, so
     /// that a request cannot forge a line of the text access log; at most 2,048 bytes.
     static func printable(_ text: String) -> String {
+        // Fast path, on the bytes: no C0 control, DEL or C1 control (U+0080-U+009F, UTF-8 lead byte 0xC2).
+        guard text.utf8.count > 2048 || text.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 }) else {
+            return text
+        }
         let clipped = text.utf8.count > 2048 ? String(decoding: text.utf8.prefix(2048), as: UTF8.self) + "…" : text
         guard clipped.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else { return clipped }
         var out = ""

@@ -5,12 +5,15 @@ import Synchronization
 /// Handles complete requests; called on libmicrohttpd's worker threads.
 public protocol HTTPHandler: Sendable {
     func handle(_ request: HTTPRequest) -> HTTPResponse
+    /// Whether `screen` may refuse anything; when false the server skips it (no request is built twice).
+    var screens: Bool { get }
     /// Called once the headers are in, before any of the body is read (the request's body is empty here): the
     /// answer that refuses the request now (say, a missing API key), or nil to read the body and `handle` it.
     func screen(_ request: HTTPRequest) -> HTTPResponse?
 }
 
 extension HTTPHandler {
+    public var screens: Bool { false }
     public func screen(_ request: HTTPRequest) -> HTTPResponse? { nil }
 }
 
@@ -207,11 +210,13 @@ private let accessHandler: MHD_AccessHandlerCallback = { cls, connection, url, m
         context.pointee = Unmanaged.passRetained(state).toOpaque()  // released in requestCompleted
         server.inFlight.add(1, ordering: .relaxed)
         // Refused on its headers (no API key, say): answered before a byte of its body is read or held.
-        let refused = [UInt8](repeating: 0, count: JSONDocument.padding).withUnsafeBytes { empty in
-            server.handler.screen(headersOnly(connection, method: method, url: url, padding: empty))
-        }
-        if let refused {
-            return queue(refused, on: connection)
+        if server.handler.screens {
+            let refused = [UInt8](repeating: 0, count: JSONDocument.padding).withUnsafeBytes { empty in
+                server.handler.screen(headersOnly(connection, method: method, url: url, padding: empty))
+            }
+            if let refused {
+                return queue(refused, on: connection)
+            }
         }
         let declared = coreward_mhd_content_length(connection)
         if declared > Int64(limit) {
