@@ -85,7 +85,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EquivalenceTests",
-            dependencies: ["Equivalence"]
+            dependencies: ["Equivalence", "TestSupport"]
         ),
         .testTarget(
             name: "EncoderTests",

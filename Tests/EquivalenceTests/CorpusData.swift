@@ -1,5 +1,6 @@
 import Foundation
 @testable import Equivalence
+import TestSupport
 
 /// Loads the labelled equivalence corpus and applies docs/equivalence-policy.md's per-class decisions.
 enum CorpusData {
@@ -14,16 +15,7 @@ enum CorpusData {
         let doubt: Bool
     }
 
-    /// The shared data folder: $COREWARD_SHARED/data/..., else relative to this file (../../../shared).
-    static func sharedDirectory(_ file: String = #filePath) -> URL {
-        if let env = ProcessInfo.processInfo.environment["COREWARD_SHARED"], !env.isEmpty {
-            return URL(fileURLWithPath: env)
-        }
-        return URL(fileURLWithPath: file).deletingLastPathComponent().appendingPathComponent("../../../shared").standardizedFileURL
-    }
-
-    static var equivalenceDirectory: URL { sharedDirectory().appendingPathComponent("data/equivalence") }
-    static var rolloutsDirectory: URL { sharedDirectory().appendingPathComponent("data/rollouts") }
+    static var equivalenceDirectory: URL { TestData.sharedDirectory.appendingPathComponent("data/equivalence") }
 
     static func jsonLines(_ url: URL) throws -> [[String: Any]] {
         let text = try String(contentsOf: url, encoding: .utf8)
