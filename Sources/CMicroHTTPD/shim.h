@@ -19,10 +19,13 @@ static inline struct MHD_Daemon *coreward_mhd_start(int ipv6,
                                                     unsigned int connection_limit,
                                                     unsigned int connection_timeout_seconds,
                                                     size_t connection_memory_limit,
+                                                    unsigned int per_ip_connection_limit,
                                                     MHD_AccessHandlerCallback handler,
                                                     void *handler_cls,
                                                     MHD_RequestCompletedCallback completed,
-                                                    void *completed_cls) {
+                                                    void *completed_cls,
+                                                    MHD_NotifyConnectionCallback notify,
+                                                    void *notify_cls) {
     unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG |
                          MHD_ALLOW_SUSPEND_RESUME;
     if (ipv6) flags |= MHD_USE_IPv6;
@@ -32,7 +35,9 @@ static inline struct MHD_Daemon *coreward_mhd_start(int ipv6,
                                 MHD_OPTION_CONNECTION_LIMIT, connection_limit,
                                 MHD_OPTION_CONNECTION_TIMEOUT, connection_timeout_seconds,
                                 MHD_OPTION_CONNECTION_MEMORY_LIMIT, connection_memory_limit,
+                                MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip_connection_limit,
                                 MHD_OPTION_NOTIFY_COMPLETED, completed, completed_cls,
+                                MHD_OPTION_NOTIFY_CONNECTION, notify, notify_cls,
                                 MHD_OPTION_END);
     }
     return MHD_start_daemon(flags, 0, NULL, NULL, handler, handler_cls,
@@ -41,7 +46,9 @@ static inline struct MHD_Daemon *coreward_mhd_start(int ipv6,
                             MHD_OPTION_CONNECTION_LIMIT, connection_limit,
                             MHD_OPTION_CONNECTION_TIMEOUT, connection_timeout_seconds,
                             MHD_OPTION_CONNECTION_MEMORY_LIMIT, connection_memory_limit,
+                            MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip_connection_limit,
                             MHD_OPTION_NOTIFY_COMPLETED, completed, completed_cls,
+                            MHD_OPTION_NOTIFY_CONNECTION, notify, notify_cls,
                             MHD_OPTION_END);
 }
 
@@ -50,6 +57,28 @@ static inline struct MHD_Daemon *coreward_mhd_start(int ipv6,
 static inline uint16_t coreward_mhd_bound_port(struct MHD_Daemon *daemon) {
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_BIND_PORT);
     return info == NULL ? 0 : info->port;
+}
+
+/// The socket of a connection, or -1.
+/// Why a wrapper: the socket is inside a union that MHD_get_connection_info returns.
+static inline int coreward_mhd_connection_fd(struct MHD_Connection *connection) {
+    const union MHD_ConnectionInfo *info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);
+    return info == NULL ? -1 : info->connect_fd;
+}
+
+/// What the connection-notify callback left in the connection's socket context (NULL when nothing).
+/// Why a wrapper: the context is inside a union that MHD_get_connection_info returns.
+static inline void *coreward_mhd_socket_context(struct MHD_Connection *connection) {
+    const union MHD_ConnectionInfo *info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return info == NULL ? NULL : info->socket_context;
+}
+
+/// The status of the response already queued on the connection, or 0 when there is none. libmicrohttpd queues
+/// its own error answer for a malformed Content-Length and then (0.9.75) still calls the access handler.
+/// Why a wrapper: the status is inside a union that MHD_get_connection_info returns.
+static inline unsigned int coreward_mhd_queued_status(struct MHD_Connection *connection) {
+    const union MHD_ConnectionInfo *info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_HTTP_STATUS);
+    return info == NULL ? 0 : info->http_status;
 }
 
 /// The Content-Length header of a request, or -1 when absent or unparsable.

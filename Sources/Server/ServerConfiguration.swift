@@ -35,6 +35,14 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var maxConnections = 8192
     /// Idle connections are closed after this many seconds.
     public var connectionTimeoutSeconds = 60
+    /// Seconds a connection gets to send a request head, counted from when it opens or its last answer was
+    /// sent (so also how long an idle keep-alive connection stays open); 0 for no limit.
+    public var headerTimeoutSeconds = 15
+    /// Most connections from one client address; 0 for no cap.
+    public var maxConnectionsPerClient = 0
+    /// libmicrohttpd's memory per connection: the request head must fit in about half of it, and an idle
+    /// keep-alive connection holds all of it.
+    public var connectionMemoryBytes = 64 * 1024
     /// On SIGTERM, how long in-flight requests may take to finish.
     public var drainTimeoutSeconds = 30
     /// Time budget of one request; past it the answer is a 503 with Retry-After, never a partial one.
@@ -56,14 +64,18 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// Listener options for the HTTP layer.
     public var httpOptions: HTTPServerOptions {
         HTTPServerOptions(host: host, port: port, threads: threads, connectionLimit: maxConnections,
-                          connectionTimeoutSeconds: connectionTimeoutSeconds, maxBodyBytes: maxBodyBytes)
+                          connectionTimeoutSeconds: connectionTimeoutSeconds, maxBodyBytes: maxBodyBytes,
+                          headerTimeoutSeconds: Double(headerTimeoutSeconds), connectionsPerClient: maxConnectionsPerClient,
+                          connectionMemoryBytes: connectionMemoryBytes)
     }
 
     /// Listener options for the separate metrics port, when there is one: one thread, small bodies.
     public var metricsHTTPOptions: HTTPServerOptions? {
         metricsPort.map {
             HTTPServerOptions(host: host, port: $0, threads: 1, connectionLimit: 64,
-                              connectionTimeoutSeconds: connectionTimeoutSeconds, maxBodyBytes: 4096)
+                              connectionTimeoutSeconds: connectionTimeoutSeconds, maxBodyBytes: 4096,
+                              headerTimeoutSeconds: Double(headerTimeoutSeconds), connectionsPerClient: maxConnectionsPerClient,
+                              connectionMemoryBytes: connectionMemoryBytes)
         }
     }
 }

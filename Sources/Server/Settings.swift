@@ -33,6 +33,15 @@ extension Setting {
     public static let connectionTimeoutSeconds = Setting(
         "connection-timeout-seconds", .integer(\.connectionTimeoutSeconds, 0 ... 86400), unit: .seconds, info: true,
         "Seconds before an idle or stalled connection is closed")
+    public static let headerTimeoutSeconds = Setting(
+        "header-timeout-seconds", .integer(\.headerTimeoutSeconds, 0 ... 86400), unit: .seconds, info: true,
+        "Seconds a connection gets to send a request's headers, counted from its opening or its last answer (so also the keep-alive idle time); 0 for no limit")
+    public static let maxConnectionsPerClient = Setting(
+        "max-connections-per-client", .integer(\.maxConnectionsPerClient, 0 ... 1_000_000), info: true,
+        "Most simultaneous connections from one client address; 0 for no cap (a proxy in front is one address)")
+    public static let connectionMemoryBytes = Setting(
+        "connection-memory-bytes", .integer(\.connectionMemoryBytes, 8192 ... 64 * 1024 * 1024), unit: .bytes, info: true,
+        "Memory per connection for its request head and buffers; a head must fit in about half of it, and an idle keep-alive connection holds it")
     public static let drainTimeoutSeconds = Setting(
         "drain-timeout-seconds", .integer(\.drainTimeoutSeconds, 0 ... 86400), unit: .seconds, info: true,
         "Seconds in-flight requests get to finish after SIGTERM")
@@ -116,7 +125,8 @@ extension Setting {
     /// Every setting `coreward serve` reads, in the order of the docs (and of `/v1/info`'s limits).
     public static let all: [Setting] = [
         host, port, maxBodyBytes, maxGroups, maxViews, maxRollouts, maxResponseBytes, maxPairs, maxTexts, maxTextBytes,
-        maxJSONDepth, maxConnections, connectionTimeoutSeconds, drainTimeoutSeconds, threads, encoderWorkers,
+        maxJSONDepth, maxConnections, connectionTimeoutSeconds, headerTimeoutSeconds, maxConnectionsPerClient,
+        connectionMemoryBytes, drainTimeoutSeconds, threads, encoderWorkers,
         assemblyRetentionSeconds, assemblyMaxWaiting, assemblyMaxBytes, assemblyGuardSeconds, requestTimeoutSeconds,
         assemblyTimeoutSeconds,
         modelDir, metricsPort, apiKeyFile,

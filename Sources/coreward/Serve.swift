@@ -28,6 +28,9 @@ struct Serve: ParsableCommand {
     @Option(.maxJSONDepth) var maxJsonDepth: Int?
     @Option(.maxConnections) var maxConnections: Int?
     @Option(.connectionTimeoutSeconds) var connectionTimeoutSeconds: Int?
+    @Option(.headerTimeoutSeconds) var headerTimeoutSeconds: Int?
+    @Option(.maxConnectionsPerClient) var maxConnectionsPerClient: Int?
+    @Option(.connectionMemoryBytes) var connectionMemoryBytes: Int?
     @Option(.drainTimeoutSeconds) var drainTimeoutSeconds: Int?
     @Option(.requestTimeoutSeconds) var requestTimeoutSeconds: Double?
     @Option(.metricsPort) var metricsPort: Int?

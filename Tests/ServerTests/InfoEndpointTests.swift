@@ -17,7 +17,8 @@ struct InfoEndpointTests {
             {"name":"coreward","version":"0.1.0","method":"Co-Reward (arXiv 2508.00410)",\#
             "limits":{"max_body_bytes":67108864,"max_groups":8192,"max_views":16,"max_rollouts":1024,\#
             "max_response_bytes":1048576,"max_pairs":10000,"max_texts":256,"max_text_bytes":65536,\#
-            "max_json_depth":64,"max_connections":8192,"connection_timeout_seconds":60,"drain_timeout_seconds":30,\#
+            "max_json_depth":64,"max_connections":8192,"connection_timeout_seconds":60,"header_timeout_seconds":15,\#
+            "max_connections_per_client":0,"connection_memory_bytes":65536,"drain_timeout_seconds":30,\#
             "threads":2,"encoder_workers":2,"assembly_retention_seconds":900,"assembly_max_waiting":4096,\#
             "assembly_max_bytes":268435456,"assembly_guard_seconds":60,"request_timeout_seconds":60.0,"assembly_timeout_seconds":120.0},\#
             "auth":"none","modes":{"mode":["co_reward","self_vote","ground_truth"],"reward":["binary","soft"],\#
@@ -41,6 +42,9 @@ struct InfoEndpointTests {
         configuration.maxJSONDepth = 109
         configuration.maxConnections = 110
         configuration.connectionTimeoutSeconds = 111
+        configuration.headerTimeoutSeconds = 121
+        configuration.maxConnectionsPerClient = 122
+        configuration.connectionMemoryBytes = 123
         configuration.drainTimeoutSeconds = 112
         configuration.threads = 113
         configuration.encoderWorkers = 114
@@ -54,7 +58,8 @@ struct InfoEndpointTests {
         #expect(info(configuration).body.contains(#"""
             "limits":{"max_body_bytes":101,"max_groups":102,"max_views":103,"max_rollouts":104,\#
             "max_response_bytes":105,"max_pairs":106,"max_texts":107,"max_text_bytes":108,"max_json_depth":109,\#
-            "max_connections":110,"connection_timeout_seconds":111,"drain_timeout_seconds":112,"threads":113,\#
+            "max_connections":110,"connection_timeout_seconds":111,"header_timeout_seconds":121,\#
+            "max_connections_per_client":122,"connection_memory_bytes":123,"drain_timeout_seconds":112,"threads":113,\#
             "encoder_workers":114,"assembly_retention_seconds":115,"assembly_max_waiting":116,"assembly_max_bytes":117,\#
             "assembly_guard_seconds":118,"request_timeout_seconds":1.5,"assembly_timeout_seconds":2.5},"auth":"none"
             """#))

@@ -184,3 +184,160 @@ def test_small_things_are_right(server):
     assert server.wait_ready().status_code == 200
     cosine = server.post("/v1/similarity", {"pairs": [{"a": "", "b": ""}, {"a": "x y", "b": "x y"}]}).json()["cosine"]
     assert all(-1 <= c <= 1 for c in cosine) and cosine[0] == 1.0
+
+
+def read_until_closed(connection, timeout):
+    """Everything the server sends until it closes the connection; None if it is still open after `timeout`."""
+    connection.settimeout(timeout)
+    received = b""
+    try:
+        while True:
+            chunk = connection.recv(65536)
+            if not chunk:
+                return received
+            received += chunk
+    except socket.timeout:
+        return None
+
+
+BADLY_FRAMED = {
+    "two Content-Length": b"POST /v1/extract HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nContent-Length: 30\r\n\r\n{}",
+    "a space before the colon": b"POST /v1/extract HTTP/1.1\r\nHost: x\r\nContent-Length : 2\r\n\r\n{}",
+    "HTTP/1.1 without Host": b"GET /healthz HTTP/1.1\r\n\r\n",
+    "two Host": b"GET /healthz HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n",
+    "TE identity": b"POST /v1/extract HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: identity\r\n\r\n{}",
+    "TE gzip, chunked": b"POST /v1/extract HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n",
+    "TE and Content-Length": (b"POST /v1/extract HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n"
+                              b"2\r\n{}\r\n0\r\n\r\n"),
+    "bad chunk syntax": b"POST /v1/extract HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n",
+    "a 2^64 chunk": b"POST /v1/extract HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nffffffffffffffff\r\n{}",
+}
+
+
+def test_badly_framed_requests_get_one_problem_answer_and_a_closed_connection(server):
+    """Heads a proxy in front could read differently (request smuggling) are refused on their headers: one
+    problem+json answer, then the server closes the connection, so no byte after the head is read as a request."""
+    for name, data in BADLY_FRAMED.items():
+        with socket.create_connection(("127.0.0.1", server.port), timeout=10) as connection:
+            connection.sendall(data)
+            received = read_until_closed(connection, timeout=5)
+        assert received is not None, f"{name}: the connection stayed open"
+        head, _, body = received.partition(b"\r\n\r\n")
+        assert received.count(b"HTTP/1.1 4") == 1, f"{name}: {received[:300]!r}"
+        assert head.split(b" ")[1] in (b"400", b"411"), f"{name}: {head!r}"
+        assert b"Content-Type: application/problem+json" in head, f"{name}: {head!r}"
+        assert json.loads(body)["detail"], name
+    assert requests.get(server.url + "/healthz", timeout=5).status_code == 200
+
+
+def test_a_malformed_content_length_is_answered_once(server):
+    """libmicrohttpd answers `Content-Length: +5` itself; its 0.9.75 (Debian 12's) then builds its status line a second
+    time, and coreward's handler is never called to stop it. Strict xfail: it passes, and so fails here, on a
+    libmicrohttpd that answers once (1.0 restructured that code)."""
+    import pytest
+
+    answers = []
+    for value in (b"+5", b"-1", b"0x10", b"9" * 25):
+        with socket.create_connection(("127.0.0.1", server.port), timeout=10) as connection:
+            connection.sendall(b"POST /v1/extract HTTP/1.1\r\nHost: x\r\nContent-Length: " + value + b"\r\n\r\nhello")
+            answers.append(read_until_closed(connection, timeout=5) or b"")
+    if any(answer.count(b"HTTP/1.1 ") > 1 for answer in answers):
+        pytest.xfail("libmicrohttpd 0.9.75 sends its status line twice for a malformed Content-Length")
+    assert all(answer.count(b"HTTP/1.1 ") <= 1 for answer in answers)
+
+
+def trickle(port, stop, source="127.0.0.1", reconnect=True):
+    """A slowloris client: opens a connection and sends one header byte every 0.3 s, never finishing the head;
+    when the server closes it, opens another (if `reconnect`)."""
+    while not stop.is_set():
+        try:
+            connection = socket.create_connection(("127.0.0.1", port), timeout=5, source_address=(source, 0))
+        except OSError:
+            time.sleep(0.1)
+            continue
+        try:
+            connection.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+            while not stop.is_set():
+                connection.sendall(b"X")
+                time.sleep(0.3)
+        except OSError:
+            pass
+        finally:
+            connection.close()
+        if not reconnect:
+            return
+
+
+def ordinary_requests_during(server, attackers, settle=1.0):
+    """Runs the slowloris threads, then times 8 ordinary requests, each on a new connection."""
+    stop = threading.Event()
+    threads = [threading.Thread(target=attacker, args=(stop,), daemon=True) for attacker in attackers]
+    for thread in threads:
+        thread.start()
+    time.sleep(settle)
+    started = time.monotonic()
+    try:
+        statuses = []
+        for _ in range(8):
+            try:
+                statuses.append(requests.get(server.url + "/healthz", timeout=8,
+                                             headers={"Connection": "close"}).status_code)
+            except requests.RequestException as error:
+                statuses.append(type(error).__name__)
+        return statuses, time.monotonic() - started
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=5)
+
+
+def test_slow_headers_cannot_hold_every_connection(start_server):
+    """Slowloris: as many connections as the server allows, each sending a header byte every 0.3 s (so libmicrohttpd's
+    idle timeout never fires) and reconnecting when closed. A connection gets --header-timeout-seconds to finish its
+    head, so the slots come free and ordinary clients, queued in the listen backlog, are served."""
+    server = start_server("--max-connections", "24", env={"COREWARD_HEADER_TIMEOUT_SECONDS": "2"})
+    statuses, elapsed = ordinary_requests_during(
+        server, [lambda stop: trickle(server.port, stop) for _ in range(24)])
+    assert statuses == [200] * 8, statuses
+    assert elapsed < 30, elapsed
+
+
+def test_one_client_cannot_take_every_connection(start_server):
+    """With --max-connections-per-client, a client (here 127.0.0.2) holding slow connections gets only its share;
+    others are served at once, however long the header timeout."""
+    server = start_server("--max-connections", "24", env={"COREWARD_MAX_CONNECTIONS_PER_CLIENT": "8"})
+    statuses, elapsed = ordinary_requests_during(
+        server, [lambda stop: trickle(server.port, stop, source="127.0.0.2") for _ in range(40)])
+    assert statuses == [200] * 8, statuses
+    assert elapsed < 5, elapsed
+
+
+def resident_kb(pid):
+    with open(f"/proc/{pid}/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmRSS:"))
+
+
+def test_an_idle_keep_alive_connection_holds_a_stated_amount(start_server):
+    """Each connection's memory is --connection-memory-bytes (64 KiB by default; libmicrohttpd clears it all
+    between requests, so an idle keep-alive connection holds all of it): 300 idle keep-alive connections cost at
+    most 300 x (64 KiB + 16 KiB of socket and bookkeeping)."""
+    server = start_server()
+    connections = []
+    for _ in range(20):  # warm up the allocator's arenas
+        with socket.create_connection(("127.0.0.1", server.port)) as warm:
+            warm.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+            warm.recv(65536)
+    time.sleep(0.3)
+    before = resident_kb(server.process.pid)
+    try:
+        for _ in range(300):
+            connection = socket.create_connection(("127.0.0.1", server.port))
+            connection.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+            assert connection.recv(65536).startswith(b"HTTP/1.1 200")
+            connections.append(connection)
+        time.sleep(0.3)
+        grown = resident_kb(server.process.pid) - before
+    finally:
+        for connection in connections:
+            connection.close()
+    assert grown <= 300 * 80, f"{grown} KB for 300 idle keep-alive connections"

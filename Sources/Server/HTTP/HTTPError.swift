@@ -50,6 +50,7 @@ enum HTTPStatus {
         case 413: return "Content Too Large"
         case 415: return "Unsupported Media Type"
         case 409: return "Conflict"
+        case 411: return "Length Required"
         case 422: return "Unprocessable Content"
         case 500: return "Internal Server Error"
         case 503: return "Service Unavailable"

@@ -25,15 +25,27 @@ public struct HTTPServerOptions: Sendable {
     public var connectionLimit: Int
     public var connectionTimeoutSeconds: Int
     public var maxBodyBytes: Int
+    /// Seconds a connection may spend between requests (opening or after an answer, until the next request's
+    /// headers are in); 0 for no limit.
+    public var headerTimeoutSeconds: Double
+    /// Most connections from one client address; 0 for no cap.
+    public var connectionsPerClient: Int
+    /// libmicrohttpd's memory per connection (request head, read buffer, response head): an idle keep-alive
+    /// connection holds this much.
+    public var connectionMemoryBytes: Int
 
     public init(host: String, port: Int, threads: Int, connectionLimit: Int, connectionTimeoutSeconds: Int,
-                maxBodyBytes: Int) {
+                maxBodyBytes: Int, headerTimeoutSeconds: Double = 0, connectionsPerClient: Int = 0,
+                connectionMemoryBytes: Int = 64 * 1024) {
         self.host = host
         self.port = port
         self.threads = threads
         self.connectionLimit = connectionLimit
         self.connectionTimeoutSeconds = connectionTimeoutSeconds
         self.maxBodyBytes = maxBodyBytes
+        self.headerTimeoutSeconds = headerTimeoutSeconds
+        self.connectionsPerClient = connectionsPerClient
+        self.connectionMemoryBytes = connectionMemoryBytes
     }
 }
 
@@ -44,6 +56,8 @@ public final class HTTPServer: Sendable {
     private let daemon = Mutex<DaemonHandle?>(nil)
     /// Requests received and not yet completed.
     let inFlight = Atomic<Int>(0)
+    /// Shuts down connections slow to send a request head (nil when `headerTimeoutSeconds` is 0).
+    let watch: ConnectionWatch?
 
     /// Why the listener could not start.
     public struct StartError: Error, CustomStringConvertible {
@@ -53,6 +67,7 @@ public final class HTTPServer: Sendable {
     public init(options: HTTPServerOptions, handler: any HTTPHandler) {
         self.options = options
         self.handler = handler
+        self.watch = options.headerTimeoutSeconds > 0 ? ConnectionWatch(headerTimeoutSeconds: options.headerTimeoutSeconds) : nil
     }
 
     /// The daemon holds an unretained pointer to this object (its callbacks' context): stop it, and so
@@ -73,13 +88,16 @@ public final class HTTPServer: Sendable {
         let ipv6: Int32 = found.pointee.ai_family == AF_INET6 ? 1 : 0
         let started = coreward_mhd_start(
             ipv6, address, UInt32(max(1, options.threads)), UInt32(max(1, options.connectionLimit)),
-            UInt32(max(0, options.connectionTimeoutSeconds)), 256 * 1024,
+            UInt32(max(0, options.connectionTimeoutSeconds)), max(4096, options.connectionMemoryBytes),
+            UInt32(max(0, options.connectionsPerClient)),
             // Unretained: `deinit` stops the daemon, so its callbacks never see a freed server.
             accessHandler, Unmanaged.passUnretained(self).toOpaque(),
-            requestCompleted, Unmanaged.passUnretained(self).toOpaque())
+            requestCompleted, Unmanaged.passUnretained(self).toOpaque(),
+            connectionNotified, Unmanaged.passUnretained(self).toOpaque())
         guard let started else {
             throw StartError(description: "cannot listen on \(options.host):\(options.port) (address in use or not permitted?)")
         }
+        watch?.startSweeping()
         daemon.withLock { $0 = DaemonHandle(pointer: started) }
         return Int(coreward_mhd_bound_port(started))
     }
@@ -199,7 +217,7 @@ private func park(_ connection: OpaquePointer, _ state: RequestState) -> HTTPRes
 
 /// libmicrohttpd calls this on a worker thread: once after the headers, once per body chunk, once at the end
 /// (and once more after a parked request is resumed).
-private let accessHandler: MHD_AccessHandlerCallback = { cls, connection, url, method, _, uploadData, uploadDataSize, context in
+private let accessHandler: MHD_AccessHandlerCallback = { cls, connection, url, method, version, uploadData, uploadDataSize, context in
     guard let cls, let connection, let context, let uploadDataSize else { return .NO }
     let server = Unmanaged<HTTPServer>.fromOpaque(cls).takeUnretainedValue()
     let limit = server.options.maxBodyBytes
@@ -209,6 +227,18 @@ private let accessHandler: MHD_AccessHandlerCallback = { cls, connection, url, m
         let state = RequestState()
         context.pointee = Unmanaged.passRetained(state).toOpaque()  // released in requestCompleted
         server.inFlight.add(1, ordering: .relaxed)
+        if let watch = server.watch, let id = connectionID(connection) {
+            watch.requestStarted(id)
+        }
+        // libmicrohttpd has queued its own answer (a malformed Content-Length) and would send its status line
+        // twice: close instead.
+        if coreward_mhd_queued_status(connection) != 0 {
+            return .NO
+        }
+        if let refused = RequestHead.refusal(version: version.map { String(cString: $0) } ?? "",
+                                             headers: headerLines(connection)) {
+            return queue(refused.response, on: connection)
+        }
         // Refused on its headers (no API key, say): answered before a byte of its body is read or held.
         if server.handler.screens {
             let refused = [UInt8](repeating: 0, count: JSONDocument.padding).withUnsafeBytes { empty in
@@ -294,8 +324,47 @@ private func headersOnly(_ connection: OpaquePointer, method: UnsafePointer<CCha
         query: { name in MHD_lookup_connection_value(connection, .GET_ARGUMENT_KIND, name).map { String(cString: $0) } })
 }
 
+/// Every header line of the request, duplicates included, in order.
+private func headerLines(_ connection: OpaquePointer) -> [(name: String, value: String)] {
+    var lines: [(name: String, value: String)] = []
+    withUnsafeMutablePointer(to: &lines) { pointer in
+        _ = MHD_get_connection_values(connection, .HEADER_KIND, { cls, _, key, value in
+            guard let cls, let key else { return .YES }
+            cls.assumingMemoryBound(to: [(name: String, value: String)].self).pointee
+                .append((String(cString: key), value.map { String(cString: $0) } ?? ""))
+            return .YES
+        }, pointer)
+    }
+    return lines
+}
+
+/// The id the connection watch gave the connection, kept in libmicrohttpd's socket context.
+private func connectionID(_ connection: OpaquePointer) -> Int? {
+    coreward_mhd_socket_context(connection).map { Int(bitPattern: $0) }
+}
+
+/// libmicrohttpd calls this when a connection opens and when it closes (before closing its socket).
+private let connectionNotified: MHD_NotifyConnectionCallback = { cls, connection, socketContext, event in
+    guard let cls, let connection, let socketContext,
+          let watch = Unmanaged<HTTPServer>.fromOpaque(cls).takeUnretainedValue().watch else { return }
+    switch event {
+    case .CONNECTION_NOTIFY_STARTED:
+        let id = watch.opened(socket: coreward_mhd_connection_fd(connection))
+        socketContext.pointee = UnsafeMutableRawPointer(bitPattern: id)
+    case .CONNECTION_NOTIFY_CLOSED:
+        if let id = socketContext.pointee.map({ Int(bitPattern: $0) }) { watch.closed(id) }
+        socketContext.pointee = nil
+    default:
+        break
+    }
+}
+
 /// libmicrohttpd calls this when a request is done (answered, failed or cut off).
-private let requestCompleted: MHD_RequestCompletedCallback = { cls, _, context, termination in
+private let requestCompleted: MHD_RequestCompletedCallback = { cls, connection, context, termination in
+    if let cls, let connection, let watch = Unmanaged<HTTPServer>.fromOpaque(cls).takeUnretainedValue().watch,
+       let id = connectionID(connection) {
+        watch.requestEnded(id)
+    }
     guard let cls, let context, let state = context.pointee else { return }
     let done = Unmanaged<RequestState>.fromOpaque(state).takeUnretainedValue().done
     done?(termination == .REQUEST_TERMINATED_COMPLETED_OK)

@@ -1,0 +1,43 @@
+@testable import Server
+import Testing
+
+/// The watch that shuts down connections slow to send a request head, driven by an explicit clock.
+struct ConnectionWatchTests {
+    @Test func aConnectionBetweenRequestsPastTheTimeoutIsShutDownOnce() {
+        let watch = ConnectionWatch(headerTimeoutSeconds: 10)
+        let id = watch.opened(socket: 7, now: 100)
+        var shut: [Int32] = []
+        #expect(watch.sweep(now: 110, shutDown: { shut.append($0) }) == 0)
+        #expect(watch.sweep(now: 110.5, shutDown: { shut.append($0) }) == 1)
+        #expect(watch.sweep(now: 200, shutDown: { shut.append($0) }) == 0)
+        #expect(shut == [7])
+        watch.closed(id)
+        #expect(watch.counts.open == 0)
+        #expect(watch.counts.closed == 1)
+    }
+
+    @Test func aRequestInProgressIsNotShutDownAndItsEndRestartsTheClock() {
+        let watch = ConnectionWatch(headerTimeoutSeconds: 10)
+        let id = watch.opened(socket: 7, now: 100)
+        watch.requestStarted(id)
+        var shut: [Int32] = []
+        #expect(watch.sweep(now: 1000, shutDown: { shut.append($0) }) == 0)
+        watch.requestEnded(id, now: 1000)
+        #expect(watch.sweep(now: 1009, shutDown: { shut.append($0) }) == 0)
+        #expect(watch.sweep(now: 1011, shutDown: { shut.append($0) }) == 1)
+        #expect(shut == [7])
+    }
+
+    @Test func aClosedConnectionsSocketIsNeverTouched() {
+        let watch = ConnectionWatch(headerTimeoutSeconds: 1)
+        let first = watch.opened(socket: 7, now: 0)
+        watch.closed(first)
+        _ = watch.opened(socket: 8, now: 5)
+        var shut: [Int32] = []
+        #expect(watch.sweep(now: 10, shutDown: { shut.append($0) }) == 1)
+        #expect(shut == [8])
+        // Events for an id already forgotten change nothing.
+        watch.requestEnded(first, now: 10)
+        #expect(watch.counts.open == 1)
+    }
+}
