@@ -45,7 +45,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var connectionMemoryBytes = 64 * 1024
     /// On SIGTERM, how long in-flight requests may take to finish.
     public var drainTimeoutSeconds = 30
-    /// Time budget of one request; past it the answer is a 503 with Retry-After, never a partial one.
+    /// Time budget of one request; past it the answer is a 503 with Retry-After, never a partial one. Its body
+    /// must arrive within the same time after its head, or the connection is closed.
     public var requestTimeoutSeconds = 60.0
     /// Serve `/metrics` on this port instead of the main one (nil: on the main port).
     public var metricsPort: Int?
@@ -65,8 +66,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var httpOptions: HTTPServerOptions {
         HTTPServerOptions(host: host, port: port, threads: threads, connectionLimit: maxConnections,
                           connectionTimeoutSeconds: connectionTimeoutSeconds, maxBodyBytes: maxBodyBytes,
-                          headerTimeoutSeconds: Double(headerTimeoutSeconds), connectionsPerClient: maxConnectionsPerClient,
-                          connectionMemoryBytes: connectionMemoryBytes)
+                          headerTimeoutSeconds: Double(headerTimeoutSeconds), bodyTimeoutSeconds: requestTimeoutSeconds,
+                          connectionsPerClient: maxConnectionsPerClient, connectionMemoryBytes: connectionMemoryBytes)
     }
 
     /// Listener options for the separate metrics port, when there is one: one thread, small bodies.

@@ -64,7 +64,7 @@ extension Setting {
         "/get_reward: seconds after a group completes during which its pair may not start another (a sample beyond n gets 409)")
     public static let requestTimeoutSeconds = Setting(
         "request-timeout-seconds", .seconds(\.requestTimeoutSeconds), unit: .seconds, info: true,
-        "Time budget of one request in seconds (fractions allowed); past it a 503 with Retry-After")
+        "Time budget of one request in seconds (fractions allowed); past it a 503 with Retry-After. Its body must arrive within it too, or the connection is closed")
     public static let assemblyTimeoutSeconds = Setting(
         "assembly-timeout-seconds", .seconds(\.assembly.timeoutSeconds), unit: .seconds, info: true,
         "/get_reward: seconds from a group's first sample until it is scored with what it holds, flagged")

@@ -41,3 +41,18 @@ struct ConnectionWatchTests {
         #expect(watch.counts.open == 1)
     }
 }
+
+extension ConnectionWatchTests {
+    @Test func aBodyMustArriveWithinTheBodyTimeoutOfItsHead() {
+        let watch = ConnectionWatch(headerTimeoutSeconds: 10, bodyTimeoutSeconds: 60)
+        let slow = watch.opened(socket: 7, now: 0)
+        let quick = watch.opened(socket: 8, now: 0)
+        watch.requestStarted(slow, now: 1)
+        watch.requestStarted(quick, now: 1)
+        watch.bodyReceived(quick)
+        var shut: [Int32] = []
+        #expect(watch.sweep(now: 60, shutDown: { shut.append($0) }) == 0)
+        #expect(watch.sweep(now: 62, shutDown: { shut.append($0) }) == 1)
+        #expect(shut == [7])
+    }
+}

@@ -49,7 +49,7 @@ struct SettingTests {
         (Setting.host, "Address to listen on (env COREWARD_HOST; default 127.0.0.1)."),
         (Setting.threads, "HTTP worker threads (env COREWARD_THREADS; default: the number of CPUs)."),
         (Setting.modelDir, "Folder with the encoder's model.safetensors and vocab.txt (env COREWARD_MODEL_DIR; default models/all-MiniLM-L6-v2; `make model` fetches it)."),
-        (Setting.requestTimeoutSeconds, "Time budget of one request in seconds (fractions allowed); past it a 503 with Retry-After (env COREWARD_REQUEST_TIMEOUT_SECONDS; default 60)."),
+        (Setting.requestTimeoutSeconds, "Time budget of one request in seconds (fractions allowed); past it a 503 with Retry-After. Its body must arrive within it too, or the connection is closed (env COREWARD_REQUEST_TIMEOUT_SECONDS; default 60)."),
         (Setting.metricsPort, "Serve /metrics on this port instead of the main one (env COREWARD_METRICS_PORT)."),
         (Setting.augmentMaxSimilarity, "Highest encoder cosine before a rewrite counts as a copy (env COREWARD_AUGMENT_MAX_SIMILARITY; default 0.9995)."),
         (Setting.llmPromptFile, "Prompt template file with {question} once (env COREWARD_LLM_PROMPT_FILE; default: the paper's prompt)."),

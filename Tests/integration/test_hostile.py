@@ -341,3 +341,34 @@ def test_an_idle_keep_alive_connection_holds_a_stated_amount(start_server):
         for connection in connections:
             connection.close()
     assert grown <= 300 * 80, f"{grown} KB for 300 idle keep-alive connections"
+
+
+def test_a_trickled_body_is_cut_off_at_the_request_timeout(start_server):
+    """A body must be all in within --request-timeout-seconds of its head: one trickled a byte every 0.3 s (so the idle
+    timeout never fires) is cut off by closing the connection, and the server goes on answering."""
+    server = start_server("--request-timeout-seconds", "2")
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as connection:
+        connection.sendall(b"POST /v1/extract HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                           b"Content-Length: 1000\r\n\r\n{")
+        started = time.monotonic()
+        closed = False
+        while time.monotonic() - started < 15:
+            try:
+                connection.sendall(b" ")
+                time.sleep(0.3)
+            except OSError:
+                closed = True
+                break
+            connection.setblocking(False)
+            try:
+                closed = connection.recv(65536) == b""
+            except BlockingIOError:
+                pass
+            except OSError:
+                closed = True
+            connection.setblocking(True)
+            if closed:
+                break
+    assert closed, "the trickled body held its connection"
+    assert time.monotonic() - started < 8
+    assert requests.get(server.url + "/healthz", timeout=5).status_code == 200

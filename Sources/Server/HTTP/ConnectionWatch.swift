@@ -6,23 +6,39 @@ import Synchronization
 /// would hold its connection, and thousands of them every connection slot, for ever. Each connection is
 /// between requests from when it opens or its last answer was sent until its next request's headers are all
 /// in; a connection between requests for longer than the head timeout is shut down. An idle keep-alive
-/// connection is therefore closed after the same time. A request being read, worked on or parked is not
-/// between requests and is bounded by the idle and request timeouts instead.
+/// connection is therefore closed after the same time. Likewise a request's body must be all in within the body
+/// timeout of its head (a body trickled a byte a minute would hold its connection as long as it liked). A request
+/// being worked on or parked is bounded by the request timeout instead.
 final class ConnectionWatch: Sendable {
     /// Seconds a connection may spend between requests.
     let headerTimeoutSeconds: Double
+    /// Seconds a request's body may take to arrive, from its head; 0 for no limit.
+    let bodyTimeoutSeconds: Double
     private let state = Mutex(State())
 
     private struct State {
         var nextID = 1
-        /// Open connections by id: the socket, and since when it has been between requests (nil while in one).
-        var open: [Int: (socket: Int32, idleSince: Double?)] = [:]
+        /// Open connections by id: the socket, and since when it has been waiting for a head or a body (nil while
+        /// its request is worked on).
+        var open: [Int: Entry] = [:]
         /// Connections shut down by the watch so far.
         var closed = 0
     }
 
-    init(headerTimeoutSeconds: Double) {
+    private struct Entry {
+        let socket: Int32
+        var waitingFor: Waiting?
+    }
+
+    /// What a connection is waiting for, and since when.
+    private enum Waiting {
+        case head(since: Double)
+        case body(since: Double)
+    }
+
+    init(headerTimeoutSeconds: Double, bodyTimeoutSeconds: Double = 0) {
         self.headerTimeoutSeconds = headerTimeoutSeconds
+        self.bodyTimeoutSeconds = bodyTimeoutSeconds
     }
 
     /// A connection opened on `socket`: its id, which the caller keeps with the connection.
@@ -30,19 +46,24 @@ final class ConnectionWatch: Sendable {
         state.withLock { state in
             let id = state.nextID
             state.nextID += 1
-            state.open[id] = (socket, now)
+            state.open[id] = Entry(socket: socket, waitingFor: .head(since: now))
             return id
         }
     }
 
-    /// The connection's request head is in: it is no longer between requests.
-    func requestStarted(_ id: Int) {
-        state.withLock { state in state.open[id]?.idleSince = nil }
+    /// The connection's request head is in: its body is awaited from now.
+    func requestStarted(_ id: Int, now: Double = ConnectionWatch.now()) {
+        state.withLock { state in state.open[id]?.waitingFor = .body(since: now) }
+    }
+
+    /// The connection's request body is all in (or refused): the request is worked on.
+    func bodyReceived(_ id: Int) {
+        state.withLock { state in state.open[id]?.waitingFor = nil }
     }
 
     /// The connection's request is done (answered or cut off): it waits for the next one from now.
     func requestEnded(_ id: Int, now: Double = ConnectionWatch.now()) {
-        state.withLock { state in state.open[id]?.idleSince = now }
+        state.withLock { state in state.open[id]?.waitingFor = .head(since: now) }
     }
 
     /// The connection is closed: forgotten. libmicrohttpd calls this before it closes the socket, so a socket the
@@ -51,16 +72,20 @@ final class ConnectionWatch: Sendable {
         state.withLock { state in _ = state.open.removeValue(forKey: id) }
     }
 
-    /// Shuts down every connection that has been between requests for longer than the head timeout; the event loop
+    /// Shuts down every connection that has waited for a head or a body for longer than its timeout; the event loop
     /// then sees its end and closes it. Returns how many it shut down.
     @discardableResult
     func sweep(now: Double = ConnectionWatch.now(), shutDown: (Int32) -> Void = { _ = Glibc.shutdown($0, Int32(SHUT_RDWR)) }) -> Int {
         state.withLock { state in
             var count = 0
             for (id, entry) in state.open {
-                guard let since = entry.idleSince, now - since > headerTimeoutSeconds else { continue }
+                switch entry.waitingFor {
+                case .head(let since) where now - since > headerTimeoutSeconds: break
+                case .body(let since) where bodyTimeoutSeconds > 0 && now - since > bodyTimeoutSeconds: break
+                default: continue
+                }
                 shutDown(entry.socket)
-                state.open[id]?.idleSince = nil  // shut down once; the close follows
+                state.open[id]?.waitingFor = nil  // shut down once; the close follows
                 count += 1
             }
             state.closed += count
@@ -73,10 +98,11 @@ final class ConnectionWatch: Sendable {
         state.withLock { ($0.open.count, $0.closed) }
     }
 
-    /// Sweeps every quarter of the head timeout (at most once a second, at least every 50 ms) for as long as the
+    /// Sweeps every quarter of the shorter timeout (at most once a second, at least every 50 ms) for as long as the
     /// watch exists.
     func startSweeping() {
-        let interval = min(1, max(0.05, headerTimeoutSeconds / 4))
+        let shortest = min(headerTimeoutSeconds, bodyTimeoutSeconds > 0 ? bodyTimeoutSeconds : .infinity)
+        let interval = min(1, max(0.05, shortest / 4))
         let thread = Thread { [weak self] in
             while let watch = self {
                 watch.sweep()

@@ -28,6 +28,8 @@ public struct HTTPServerOptions: Sendable {
     /// Seconds a connection may spend between requests (opening or after an answer, until the next request's
     /// headers are in); 0 for no limit.
     public var headerTimeoutSeconds: Double
+    /// Seconds a request's body may take to arrive after its head; 0 for no limit.
+    public var bodyTimeoutSeconds: Double
     /// Most connections from one client address; 0 for no cap.
     public var connectionsPerClient: Int
     /// libmicrohttpd's memory per connection (request head, read buffer, response head): an idle keep-alive
@@ -35,7 +37,7 @@ public struct HTTPServerOptions: Sendable {
     public var connectionMemoryBytes: Int
 
     public init(host: String, port: Int, threads: Int, connectionLimit: Int, connectionTimeoutSeconds: Int,
-                maxBodyBytes: Int, headerTimeoutSeconds: Double = 0, connectionsPerClient: Int = 0,
+                maxBodyBytes: Int, headerTimeoutSeconds: Double = 0, bodyTimeoutSeconds: Double = 0, connectionsPerClient: Int = 0,
                 connectionMemoryBytes: Int = 64 * 1024) {
         self.host = host
         self.port = port
@@ -44,6 +46,7 @@ public struct HTTPServerOptions: Sendable {
         self.connectionTimeoutSeconds = connectionTimeoutSeconds
         self.maxBodyBytes = maxBodyBytes
         self.headerTimeoutSeconds = headerTimeoutSeconds
+        self.bodyTimeoutSeconds = bodyTimeoutSeconds
         self.connectionsPerClient = connectionsPerClient
         self.connectionMemoryBytes = connectionMemoryBytes
     }
@@ -56,7 +59,7 @@ public final class HTTPServer: Sendable {
     private let daemon = Mutex<DaemonHandle?>(nil)
     /// Requests received and not yet completed.
     let inFlight = Atomic<Int>(0)
-    /// Shuts down connections slow to send a request head (nil when `headerTimeoutSeconds` is 0).
+    /// Shuts down connections slow to send a request head or body (nil when neither has a timeout).
     let watch: ConnectionWatch?
 
     /// Why the listener could not start.
@@ -67,7 +70,10 @@ public final class HTTPServer: Sendable {
     public init(options: HTTPServerOptions, handler: any HTTPHandler) {
         self.options = options
         self.handler = handler
-        self.watch = options.headerTimeoutSeconds > 0 ? ConnectionWatch(headerTimeoutSeconds: options.headerTimeoutSeconds) : nil
+        self.watch = options.headerTimeoutSeconds > 0 || options.bodyTimeoutSeconds > 0
+            ? ConnectionWatch(headerTimeoutSeconds: options.headerTimeoutSeconds > 0 ? options.headerTimeoutSeconds : .infinity,
+                              bodyTimeoutSeconds: options.bodyTimeoutSeconds)
+            : nil
     }
 
     /// The daemon holds an unretained pointer to this object (its callbacks' context): stop it, and so
@@ -275,6 +281,9 @@ private let accessHandler: MHD_AccessHandlerCallback = { cls, connection, url, m
         return .YES
     }
 
+    if let watch = server.watch, state.reply == nil, let id = connectionID(connection) {
+        watch.bodyReceived(id)
+    }
     if state.tooLarge {
         return queue(tooLarge(limit), on: connection)
     }
