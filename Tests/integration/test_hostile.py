@@ -232,7 +232,7 @@ def test_badly_framed_requests_get_one_problem_answer_and_a_closed_connection(se
 
 def test_a_malformed_content_length_is_answered_once(server):
     """libmicrohttpd answers `Content-Length: +5` itself; its 0.9.75 (Debian 12's) then builds its status line a second
-    time, and coreward's handler is never called to stop it. Strict xfail: it passes, and so fails here, on a
+    time, and coreward's handler is never called to stop it. An xfail while that happens; it passes on a
     libmicrohttpd that answers once (1.0 restructured that code)."""
     import pytest
 
