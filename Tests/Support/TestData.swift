@@ -14,6 +14,22 @@ public enum TestData {
         public let id: Int
         public let original: String
         public let rewrite: String
+        /// The ground-truth answer.
+        public var answer = ""
+
+        /// Whether the answer is a number (no letters once LaTeX commands are removed: `\frac{3}{4}`, `2\sqrt5`,
+        /// `4\pi`): a renaming cannot split such a pair's votes, so a validator may allow it.
+        public var answerIsANumber: Bool {
+            var inCommand = false
+            for scalar in answer.unicodeScalars {
+                let letter = (scalar >= "a" && scalar <= "z") || (scalar >= "A" && scalar <= "Z")
+                if scalar == "\\" { inCommand = true; continue }
+                if inCommand && letter { continue }
+                inCommand = false
+                if letter { return false }
+            }
+            return !answer.isEmpty
+        }
     }
 
     /// The package root: the nearest folder above this file that holds Package.swift.
@@ -60,7 +76,7 @@ public enum TestData {
         try jsonLines("data/math/train_pairs.jsonl").compactMap { row in
             guard let id = row["id"] as? Int, let original = row["original"] as? String,
                   let rewrite = row["rephrased"] as? String else { return nil }
-            return Pair(id: id, original: original, rewrite: rewrite)
+            return Pair(id: id, original: original, rewrite: rewrite, answer: row["answer"] as? String ?? "")
         }
     }
 

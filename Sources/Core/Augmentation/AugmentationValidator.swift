@@ -10,8 +10,9 @@ public struct AugmentationValidator: Sendable {
         self.thresholds = thresholds
     }
 
-    /// Every check on `rewrite` as a rephrasing of `original`, whose encoder cosine is `similarity`.
-    public func validate(original: String, rewrite: String, similarity: Double) -> ValidationReport {
+    /// Every check on `rewrite` as a rephrasing of `original`, whose encoder cosine is `similarity`. A rewrite that
+    /// renames a variable, function or point fails unless `allowRenaming` (for answers known to be numbers).
+    public func validate(original: String, rewrite: String, similarity: Double, allowRenaming: Bool = false) -> ValidationReport {
         let trimmed = rewrite.unicodeScalars.filter { !$0.properties.isWhitespace }
         guard !trimmed.isEmpty else { return .failed("the rewrite is empty") }
         let a = QuestionText(original)
@@ -19,7 +20,15 @@ public struct AugmentationValidator: Sendable {
         let novelty = Novelty.score(original: a, rewrite: b)
         var checks: [InvariantCheck] = [InvariantCheck(name: "text", held: true, detail: "non-empty")]
         checks.append(NumberCheck.check(original: a, rewrite: b))
-        checks.append(mathCheck(a, b))
+        let matched = MathSpanMatcher(alteredOverlap: thresholds.alteredFormulaOverlap).compare(original: a, rewrite: b)
+        let equations = matched.renaming.isEmpty
+            ? RestatedEquations.compare(rearranged: matched.rearranged, altered: matched.altered, rewriteSpans: b.mathSpans,
+                                        overlap: thresholds.alteredFormulaOverlap)
+            : (changed: [], restated: [])
+        checks.append(mathCheck(matched, equations: equations))
+        checks.append(matched.exhausted
+            ? InvariantCheck(name: "names", held: false, detail: "the formulas could not be compared, so neither could their names")
+            : NameCheck.check(original: a, rewrite: b, matched: matched, allowRenaming: allowRenaming))
         checks.append(DiagramCheck.check(original: a, rewrite: b))
         let band = thresholds.minSimilarity...thresholds.maxSimilarity
         let similarityDetail: String
@@ -39,8 +48,13 @@ public struct AugmentationValidator: Sendable {
         return ValidationReport(similarity: similarity, novelty: novelty, checks: checks)
     }
 
-    private func mathCheck(_ a: QuestionText, _ b: QuestionText) -> InvariantCheck {
-        let result = MathSpanMatcher(alteredOverlap: thresholds.alteredFormulaOverlap).compare(original: a, rewrite: b)
+    /// The `math` check from the formula matcher's result, corrected by the math engine's reading of equations
+    /// (`RestatedEquations`; not under a renaming, which the engine would not see through): rearranged equations
+    /// restated as different ones fail, altered ones it finds restated pass.
+    private func mathCheck(_ result: MathSpanMatcher.Result,
+                           equations: (changed: [String], restated: [String])) -> InvariantCheck {
+        let altered = result.altered.filter { !equations.restated.contains($0) }
+        let changed = equations.changed
         if result.exhausted {
             return InvariantCheck(name: "math", held: false, detail: "too many or too long formulas to compare (over \(MathSpanMatcher.workBudget) token comparisons): not validated")
         }
@@ -48,8 +62,10 @@ public struct AugmentationValidator: Sendable {
         if !result.renaming.isEmpty { parts.append("renamed " + result.renaming.joined(separator: ", ")) }
         if !result.rearranged.isEmpty { parts.append("rearranged: " + Self.spans(result.rearranged)) }
         if !result.inWords.isEmpty { parts.append("said in words: " + Self.spans(result.inWords)) }
-        if !result.altered.isEmpty { parts.append("changed: " + Self.spans(result.altered)) }
-        return InvariantCheck(name: "math", held: result.altered.isEmpty, detail: parts.joined(separator: "; "))
+        if !equations.restated.isEmpty { parts.append("restated: " + Self.spans(equations.restated)) }
+        if !altered.isEmpty { parts.append("changed: " + Self.spans(altered)) }
+        if !changed.isEmpty { parts.append("restated as a different equation: " + Self.spans(changed)) }
+        return InvariantCheck(name: "math", held: altered.isEmpty && changed.isEmpty, detail: parts.joined(separator: "; "))
     }
 
     static func spans(_ texts: [String]) -> String {

@@ -1,6 +1,6 @@
 /// One invariant a rewrite must keep, whether it held, and why.
 public struct InvariantCheck: Sendable, Equatable {
-    /// The invariant: `numbers`, `math`, `diagram`, `similarity`, `novelty` or `text`.
+    /// The invariant: `numbers`, `math`, `names`, `diagram`, `similarity`, `novelty` or `text`.
     public let name: String
     /// Whether the rewrite kept it.
     public let held: Bool

@@ -39,6 +39,9 @@ public enum NumberCheck {
                 return InvariantCheck(name: "numbers", held: false, detail: "subscripts changed: " + parts.joined(separator: "; "))
             }
         }
+        if let changed = changedNumberWord(a, b) {
+            return InvariantCheck(name: "numbers", held: false, detail: changed)
+        }
         if a.digits == b.digits {
             return InvariantCheck(name: "numbers", held: true,
                                   detail: "all \(a.digitCount) values kept" + (indexNote.isEmpty ? "" : "; " + indexNote))
@@ -123,6 +126,21 @@ public enum NumberCheck {
         if !missing.isEmpty { parts.append("missing " + list(missing)) }
         if !extra.isEmpty { parts.append("added " + list(extra)) }
         return InvariantCheck(name: "numbers", held: false, detail: parts.joined(separator: "; "))
+    }
+
+    /// Number words are values: "six" may become `6`, but "six" becoming "twelve" (or `12`) is a changed number. A
+    /// cardinal word the original has more of, not made up by a digit value the rewrite gained, together with one
+    /// the rewrite has more of, not made up by a digit value the original had more of, is what a changed number
+    /// looks like; one alone is a word dropped or added ("one of the", "the two numbers") and passes.
+    static func changedNumberWord(_ a: NumericValues, _ b: NumericValues) -> String? {
+        var gone = difference(a.cardinals, b.cardinals)
+        var new = difference(b.cardinals, a.cardinals)
+        for (value, count) in difference(b.digits, a.digits) { gone[value] = max(0, gone[value, default: 0] - count) }
+        for (value, count) in difference(a.digits, b.digits) { new[value] = max(0, new[value, default: 0] - count) }
+        gone = gone.filter { $0.value > 0 }
+        new = new.filter { $0.value > 0 }
+        guard !gone.isEmpty, !new.isEmpty else { return nil }
+        return "a number in words changed: \(list(gone)) in the original, \(list(new)) in the rewrite"
     }
 
     /// The multiset a - b.

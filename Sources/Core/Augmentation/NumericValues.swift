@@ -11,11 +11,37 @@ public struct NumericValues: Sendable, Equatable {
     public let words: [String: Int]
     /// Subscripts of variables (`x_1`, `a_{12}`): indices, not values, kept apart from `digits`.
     public let indices: [String: Int]
+    /// Each value written as a cardinal number word ("six", "twenty-five", "a dozen"), and how many times: the
+    /// words that state a quantity, unlike "second", "square" or "both", which often do not. "One" is left out: it is
+    /// as often a pronoun ("one of them", "the first one") as a count.
+    public let cardinals: [String: Int]
 
     /// The values in `text`.
     public init(_ text: String) {
         (digits, indices) = NumericValues.digitValues(text)
         words = NumericValues.wordValues(text)
+        cardinals = NumericValues.cardinalValues(text)
+    }
+
+    /// Cardinal number words.
+    static let cardinalTable: Set<String> = [
+        "zero", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+        "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty", "forty",
+        "fifty", "sixty", "seventy", "eighty", "ninety", "hundred", "thousand", "million", "dozen",
+    ]
+
+    static func cardinalValues(_ text: String) -> [String: Int] {
+        var result: [String: Int] = [:]
+        for word in lowercaseWords(text) {
+            let parts = word.split(separator: "-").map(String.init)
+            guard parts.allSatisfy(cardinalTable.contains) else { continue }
+            let values = parts.compactMap { wordTable[$0] }
+            // "twenty-five" is 25; "one-half" and the like are not cardinals.
+            let value = parts.count == 2 && values[0] >= 20 && values[0] % 10 == 0 && values[1] < 10 ? values[0] + values[1]
+                : parts.count == 1 ? values[0] : nil
+            if let value { result[String(value), default: 0] += 1 }
+        }
+        return result
     }
 
     /// How many values are written with digits.

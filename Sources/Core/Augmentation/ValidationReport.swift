@@ -4,7 +4,7 @@ public struct ValidationReport: Sendable, Equatable {
     public let similarity: Double
     /// How much the wording changed: 1 - Jaccard index of the two texts' word sets (see `Novelty`).
     public let novelty: Double
-    /// Each invariant, in a fixed order: text, numbers, math, diagram, similarity, novelty.
+    /// Each invariant, in a fixed order: text, numbers, math, names, diagram, similarity, novelty.
     public let checks: [InvariantCheck]
     /// True when every check held.
     public var accepted: Bool { checks.allSatisfy(\.held) }
