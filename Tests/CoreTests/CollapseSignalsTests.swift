@@ -7,16 +7,20 @@ struct CollapseSignalsTests {
         try RewardScorer(options: RewardOptions(mode: mode)).score(GroupAnswers(views: views), pointer: "")
     }
 
+    func signals(_ groups: [[[String?]]], bytes: [Int] = [], _ equivalence: Equivalence = .math) throws -> CollapseSignals {
+        CollapseSignals(groups: try groups.map { try scored($0) }, answers: groups.flatMap { $0.flatMap { $0 } },
+                        responseBytes: bytes, equivalence: equivalence)
+    }
+
     @Test func aHealthyBatchSpreadsItsAnswers() throws {
-        let groups = [
-            try scored([["1", "1", "2"], ["1", "1", "1"]]),
-            try scored([["5", "5", "5"], ["5", "6", "5"]]),
-            try scored([["\\frac12", "0.5", "1/3"], ["1/2", "1/2", "7"]]),
-            try scored([["9", "9", "9"], ["9", "9", "9"]]),
-        ]
-        let signals = CollapseSignals(groups: groups, responseBytes: [10, 20, 30, 40, 50, 60, 70, 80, 90, 100],
-                                      equivalence: .math)
+        let signals = try signals([
+            [["1", "1", "2"], ["1", "1", "1"]],
+            [["5", "5", "5"], ["5", "6", "5"]],
+            [["\\frac12", "0.5", "1/3"], ["1/2", "1/2", "7"]],
+            [["9", "9", "9"], ["9", "9", "9"]],
+        ], bytes: [10, 20, 30, 40, 50, 60, 70, 80, 90, 100])
         #expect(signals.answerConcentration == 0.25)
+        #expect(signals.topAnswerShare == 6.0 / 24)  // the six 9s; 1/2 has four, 1 and 5 five each
         #expect(signals.answerClassesPerGroup == 1)
         #expect(signals.meanResponseBytes == 55)
         #expect(signals.p10ResponseBytes == 10)
@@ -28,28 +32,39 @@ struct CollapseSignalsTests {
 
     @Test func oneAnswerForEveryQuestionIsFullConcentration() throws {
         // The same answer written three ways: one class under math equivalence, three of one group each under exact.
-        let groups = [
-            try scored([["42", "42"], ["42", "42"]]),
-            try scored([["42.0", "42.0"], ["42.0", "42.0"]]),
-            try scored([["42.00", "42.00"], ["42.00", "42.00"]]),
-            try scored([["7", "7"], ["7", "7"]]),
+        let groups: [[[String?]]] = [
+            [["42", "42"], ["42", "42"]],
+            [["42.0", "42.0"], ["42.0", "42.0"]],
+            [["42.00", "42.00"], ["42.00", "42.00"]],
+            [["7", "7"], ["7", "7"]],
         ]
-        #expect(CollapseSignals(groups: groups, responseBytes: [], equivalence: .math).answerConcentration == 0.75)
-        #expect(CollapseSignals(groups: groups, responseBytes: [], equivalence: .exact).answerConcentration == 0.25)
+        #expect(try signals(groups).answerConcentration == 0.75)
+        #expect(try signals(groups).topAnswerShare == 0.75)
+        #expect(try signals(groups, .exact).answerConcentration == 0.25)
+    }
+
+    /// A constant answer spreading as a minority in every group moves the top answer share before any vote.
+    @Test func aSpreadingConstantAnswerShowsInTheTopAnswerShareFirst() throws {
+        let healthy: [[[String?]]] = (1...8).map { q in [["\(q)", "\(q)", "\(q)", "\(q)"], ["\(q)", "\(q)", "\(q)", "\(q)"]] }
+        let spreading: [[[String?]]] = (1...8).map { q in [["\(q)", "\(q)", "\(q)", "42"], ["\(q)", "\(q)", "\(q)", "42"]] }
+        let before = try signals(healthy)
+        let after = try signals(spreading)
+        #expect(before.topAnswerShare == 0.125)
+        #expect(after.topAnswerShare == 0.25)
+        #expect(after.answerConcentration == before.answerConcentration)
     }
 
     @Test func viewsThatDisagreeCountTwoClasses() throws {
-        let groups = [try scored([["1", "1"], ["2", "2"]]), try scored([["3", "3"], ["3", "3"]])]
-        #expect(CollapseSignals(groups: groups, responseBytes: [], equivalence: .math).answerClassesPerGroup == 1.5)
+        #expect(try signals([[["1", "1"], ["2", "2"]], [["3", "3"], ["3", "3"]]]).answerClassesPerGroup == 1.5)
     }
 
     @Test func noAnswersAtAllIsNoConcentrationAndNoConsensus() throws {
-        let groups = [try scored([[nil, nil], [nil, nil]]), try scored([[nil, ""], [nil, nil]])]
-        let signals = CollapseSignals(groups: groups, responseBytes: [1, 1, 1, 1], equivalence: .math)
+        let signals = try signals([[[nil, nil], [nil, nil]], [[nil, ""], [nil, nil]]], bytes: [1, 1, 1, 1])
         #expect(signals.answerConcentration == 0)
+        #expect(signals.topAnswerShare == 0)
         #expect(signals.consensus == 0)
         #expect(signals.answerClassesPerGroup == 0)
-        #expect(CollapseSignals(groups: [], responseBytes: [], equivalence: .math).answerConcentration == 0)
+        #expect(try self.signals([]).answerConcentration == 0)
     }
 
     /// Only the largest buckets are merged by the engine: past `mergedClasses` distinct forms the count is a lower

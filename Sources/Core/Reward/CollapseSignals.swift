@@ -8,6 +8,9 @@ import Equivalence
 ///   group's answer is the pseudo-label most of its views elected (the first view's on a tie). Classes are found in
 ///   linear time: answers are bucketed by their text and canonical form, then the largest `mergedClasses` buckets
 ///   are merged by the equivalence in force. 1 when every question gets the same answer.
+/// - `topAnswerShare`: the share of all valid answers of the batch (every rollout of every view) in its most common
+///   answer class, found the same way. It moves first when a constant answer spreads: a minority answer in every
+///   group before it wins any.
 /// - `answerClassesPerGroup`: the mean number of distinct classes among a group's views' pseudo-labels (1 when the
 ///   views agree).
 /// - `consensus`: the mean, over views that had valid votes, of the share of those votes won by the winner. 1 when
@@ -19,13 +22,15 @@ public struct CollapseSignals: Sendable, Equatable {
     public static let mergedClasses = 16
 
     public let answerConcentration: Double
+    public let topAnswerShare: Double
     public let answerClassesPerGroup: Double
     public let consensus: Double
     public let meanResponseBytes: Double
     public let p10ResponseBytes: Int
 
-    /// The signals of a batch: its scored groups, and the byte length of every response in it.
-    public init(groups: [ScoredGroup], responseBytes: [Int], equivalence: Equivalence) {
+    /// The signals of a batch: its scored groups, every extracted answer (nil where none was found), and the byte
+    /// length of every response in it.
+    public init(groups: [ScoredGroup], answers: [String?], responseBytes: [Int], equivalence: Equivalence) {
         var groupAnswers: [String] = []
         groupAnswers.reserveCapacity(groups.count)
         var classesSum = 0
@@ -47,6 +52,8 @@ public struct CollapseSignals: Sendable, Equatable {
             }
         }
         answerConcentration = groups.isEmpty ? 0 : Double(Self.largestClass(groupAnswers, equivalence)) / Double(groups.count)
+        let valid = answers.compactMap { $0 }.filter(AnswerClasses.votes)
+        topAnswerShare = valid.isEmpty ? 0 : Double(Self.largestClass(valid, equivalence)) / Double(valid.count)
         answerClassesPerGroup = groups.isEmpty ? 0 : Double(classesSum) / Double(groups.count)
         consensus = consensusViews == 0 ? 0 : consensusSum / Double(consensusViews)
         meanResponseBytes = responseBytes.isEmpty ? 0 : Double(responseBytes.reduce(0, +)) / Double(responseBytes.count)
