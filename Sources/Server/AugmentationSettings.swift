@@ -36,7 +36,7 @@ public struct AugmentationSettings: Sendable, Equatable {
 
     /// `max_tokens` of the retry after a truncated completion; nil when the cap leaves no room for a larger one.
     public var retryMaxTokens: Int? {
-        let larger = min(maxTokens.multipliedReportingOverflow(by: 2).partialValue, maxTokensCap)
+        let larger = min(maxTokens > Int.max / 2 ? Int.max : maxTokens * 2, maxTokensCap)
         return larger > maxTokens ? larger : nil
     }
 

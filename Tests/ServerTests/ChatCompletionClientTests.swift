@@ -40,6 +40,7 @@ struct ChatCompletionClientTests {
         (8192, 8192, nil),
         (4096, 1000, nil),
         (Int.max, Int.max, nil),
+        (Int.max / 2 + 1, Int.max, Int.max),
     ])
     func retryMaxTokens(maxTokens: Int, cap: Int, retry: Int?) {
         var settings = AugmentationSettings()

@@ -24,13 +24,13 @@ struct ChatCompletionResponseTests {
             "At a school fundraiser the amount raised obeys $3x + 5 = 20$. Determine the value of $x$.",
         ]),
         ("vllm-reasoning-n1.json", ["stop"], [
-            "A recipe calls for $\\frac{7}{2}$ cups of flour per batch, and a cook makes $4$ batches. Evaluate $\\frac{7}{2} \\cdot 4$ to find the cups of flour used.",
+            "A cook scaling a bread recipe must compute the product $\\frac{7}{2} \\cdot 4$. What is its value?",
         ]),
         ("vllm-length-in-reasoning.json", ["length"], [
             "error: truncated completion: finish_reason length, cut inside the reasoning",
         ]),
         ("vllm-no-open-tag.json", ["stop"], [
-            "A teacher arranges $36$ chairs into equal rows in every way possible. How many positive divisors does $36$ have?",
+            "A teacher can set out $36$ chairs in equal rows in several ways. Count the positive divisors of that number of chairs.",
         ]),
         ("sglang-reasoning-n3.json", ["stop", "stop", "stop"], [
             "A tile maker cuts a hexagon-shaped tile. In degrees, what do the interior angles of the hexagon add up to?",
@@ -38,10 +38,10 @@ struct ChatCompletionResponseTests {
             "A tile maker cuts a hexagon-shaped tile.  In degrees, what do the interior angles of the hexagon\nadd up to?",
         ]),
         ("llamacpp-reasoning-deepseek.json", ["stop"], [
-            "A square garden has an area of $50$ square meters, so its side is $\\sqrt{50}$ meters. Write $\\sqrt{50}$ in simplest radical form.",
+            "A square garden has sides that measure $\\sqrt{50}$ meters. Write that length in simplest radical form.",
         ]),
         ("llamacpp-inline-think.json", ["stop"], [
-            "An engineer needs the length $\\sqrt{50}$ of a cable in simplest form. Simplify $\\sqrt{50}$.",
+            "An engineer measures a cable of length $\\sqrt{50}$ meters. Express this length in simplest form.",
         ]),
         ("llamacpp-length-inline.json", ["length"], [
             "error: truncated completion: finish_reason length, cut inside the reasoning",

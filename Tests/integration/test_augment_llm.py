@@ -131,7 +131,7 @@ def test_llamacpp_refuses_n_so_each_variant_is_a_request(llm):
     running, stub = llm({question: script})
     variants = augment(running, question, 2)
     expected = set(rewrites("llamacpp-reasoning-deepseek.json")) | {
-        "An engineer needs the length $\\sqrt{50}$ of a cable in simplest form. Simplify $\\sqrt{50}$."}
+        "An engineer measures a cable of length $\\sqrt{50}$ meters. Express this length in simplest form."}
     assert {v["text"] for v in variants} == expected  # the inline <think> draft is not read either
     assert all(v["accepted"] for v in variants), [v["reasons"] for v in variants]
     first, *singles = stub.requests[question]
