@@ -64,13 +64,16 @@ public enum RewriteResponseParser {
         return "finish_reason length, cut " + (inReasoning ? "inside the reasoning" : "in the answer")
     }
 
+    /// The tags around inline reasoning (Qwen3, QwQ, DeepSeek-R1).
     static let openTag = "<think>"
     static let closeTag = "</think>"
 
+    /// Whether `content` starts, after whitespace, with the opening reasoning tag.
     static func opensReasoning(_ content: String) -> Bool {
         content.drop { $0.isWhitespace }.hasPrefix(openTag)
     }
 
+    /// `text` without whitespace at either end.
     static func trimmed(_ text: Substring) -> String {
         String(text.drop { $0.isWhitespace }.reversed().drop { $0.isWhitespace }.reversed())
     }
