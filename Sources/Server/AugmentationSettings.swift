@@ -20,7 +20,7 @@ public struct AugmentationSettings: Sendable, Equatable {
     public var temperature = 0.7
     /// Nucleus sampling (the paper: 0.8).
     public var topP = 0.8
-    /// Most tokens in one completion.
+    /// `max_tokens` of each request (`--llm-max-tokens`).
     public var maxTokens = 2048
     /// Time limit of one completion attempt, in seconds (`--llm-timeout`).
     public var llmTimeoutSeconds = 120.0
@@ -30,6 +30,15 @@ public struct AugmentationSettings: Sendable, Equatable {
     public var llmRetries = 3
     /// First backoff, doubled at each retry (a `Retry-After` header, when longer, wins, up to 60 s).
     public var llmBackoffSeconds = 1.0
+    /// Largest `max_tokens` of the one retry after a truncated completion, which doubles `maxTokens`
+    /// (`--llm-max-tokens-cap`); at or below `maxTokens`, a truncated completion is not retried.
+    public var maxTokensCap = 8192
+
+    /// `max_tokens` of the retry after a truncated completion; nil when the cap leaves no room for a larger one.
+    public var retryMaxTokens: Int? {
+        let larger = min(maxTokens > Int.max / 2 ? Int.max : maxTokens * 2, maxTokensCap)
+        return larger > maxTokens ? larger : nil
+    }
 
     public init() {}
 }

@@ -5,8 +5,9 @@ import Synchronization
 
 /// Rephrases questions with the `rules` or `llm` backend and validates every variant against its question.
 ///
-/// Shared by `/v1/augment`, `/v1/augment/check` and `coreward augment`. A failed or unparseable completion
-/// becomes a rejected variant with its reason: every question comes back with exactly `n` variants.
+/// Shared by `/v1/augment`, `/v1/augment/check` and `coreward augment`. A failed, unparseable or truncated
+/// completion, and with the `llm` backend a repeat of an earlier variant, becomes a rejected variant with its
+/// reason: every question comes back with exactly `n` variants, of which fewer may be distinct and valid.
 public final class Augmenter: Sendable {
     /// Where variants come from.
     public enum Backend: String, CaseIterable, Sendable {
@@ -58,16 +59,9 @@ public final class Augmenter: Sendable {
                                    count: questions.count * n)
                 break
             }
-            let prompts = questions.flatMap { question in Array(repeating: settings.prompt.render(question: question), count: n) }
-            let answers = Augmenter.blocking { await client.complete(prompts, deadline: deadline) }
-            candidates = answers.map { answer in
-                switch answer {
-                case .success(let completion):
-                    do throws(AugmentationError) { return .success(try RewriteResponseParser.parse(completion)) } catch { return .failure(error) }
-                case .failure(let failure):
-                    return .failure(.completionFailed(failure.description))
-                }
-            }
+            let prompts = questions.map { settings.prompt.render(question: $0) }
+            let rewrites = Augmenter.blocking { await client.rewrites(prompts, n: n, seed: seed, deadline: deadline) }
+            candidates = rewrites.flatMap(Augmenter.distinct)
         }
         let pairs = candidates.enumerated().map { index, candidate in (questions[index / max(n, 1)], candidate) }
         let reports = validate(pairs, model: model, deadline: deadline)
@@ -77,6 +71,20 @@ public final class Augmenter: Sendable {
                 let text: String? = if case .success(let rewrite) = candidates[index] { rewrite } else { nil }
                 return Variant(text: text, report: reports[index])
             }
+        }
+    }
+
+    /// `rewrites` with each repeat of an earlier one (after whitespace normalisation) made a failure that says
+    /// so: dropped, never replaced, so that a question may have fewer distinct variants than asked.
+    static func distinct(_ rewrites: [Result<String, AugmentationError>]) -> [Result<String, AugmentationError>] {
+        let texts = rewrites.map { rewrite -> String? in if case .success(let text) = rewrite { text } else { nil } }
+        let earlier = DistinctVariants.earlierDuplicates(texts)
+        let distinctCount = texts.indices.filter { texts[$0] != nil && earlier[$0] == nil }.count
+        return zip(rewrites, earlier).map { rewrite, earlier in
+            guard let earlier else { return rewrite }
+            return .failure(.duplicateVariant(
+                "the same text as variant \(earlier + 1) after whitespace normalisation; dropped, not replaced "
+                    + "(\(distinctCount) distinct rewrites of \(rewrites.count) asked)"))
         }
     }
 

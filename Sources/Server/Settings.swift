@@ -94,7 +94,7 @@ extension Setting {
         "Seconds one completion attempt may take")
     public static let llmConcurrency = Setting(
         "llm-concurrency", .count(\.augmentation.llmConcurrency, atLeast: 1), section: .augmentation,
-        "Completions in flight at once")
+        "Requests to the LLM server in flight at once (one request may ask for n completions)")
     public static let llmRetries = Setting(
         "llm-retries", .count(\.augmentation.llmRetries, atLeast: 0), section: .augmentation,
         "Retries after HTTP 408, 429 or 5xx, with exponential backoff")
@@ -122,6 +122,14 @@ extension Setting {
         "log-format", .choice(names: { LogFormat.allCases.map(\.rawValue) }, default: LogFormat.text.rawValue), section: .logging,
         "text or json")
 
+    // Augmentation, added after the others (so listed last in `all`).
+    public static let llmMaxTokens = Setting(
+        "llm-max-tokens", .count(\.augmentation.maxTokens, atLeast: 1), section: .augmentation,
+        "max_tokens of each request to the LLM server (reasoning included)")
+    public static let llmMaxTokensCap = Setting(
+        "llm-max-tokens-cap", .count(\.augmentation.maxTokensCap, atLeast: 1), section: .augmentation,
+        "Largest max_tokens of the one retry after a truncated completion (finish_reason length), which doubles --llm-max-tokens; at or below it, no retry")
+
     /// Every setting `coreward serve` reads, in the order of the docs (and of `/v1/info`'s limits).
     public static let all: [Setting] = [
         host, port, maxBodyBytes, maxGroups, maxViews, maxRollouts, maxResponseBytes, maxPairs, maxTexts, maxTextBytes,
@@ -133,6 +141,7 @@ extension Setting {
         llmURL, llmModel, llmAPIKeyFile, llmPromptFile, llmTimeout, llmConcurrency, llmRetries,
         augmentMinSimilarity, augmentMaxSimilarity, augmentMinNovelty, augmentMaxQuestions, augmentMaxVariants,
         logLevel, logFormat,
+        llmMaxTokens, llmMaxTokensCap,
     ]
 }
 

@@ -19,6 +19,8 @@ struct AugmentOptions: ParsableArguments {
     @Option(.augmentMinNovelty) var augmentMinNovelty: Double?
     @Option(.augmentMaxQuestions) var augmentMaxQuestions: Int?
     @Option(.augmentMaxVariants) var augmentMaxVariants: Int?
+    @Option(.llmMaxTokens) var llmMaxTokens: Int?
+    @Option(.llmMaxTokensCap) var llmMaxTokensCap: Int?
 
     /// The settings these options and the environment give.
     func settings(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> AugmentationSettings {

@@ -6,6 +6,10 @@ public enum AugmentationError: Error, Sendable, Equatable, CustomStringConvertib
     case unparseableCompletion(String)
     /// A completion that never came: transport error, timeout, or an HTTP error after the retries allowed.
     case completionFailed(String)
+    /// A completion the server cut at `max_tokens` (`finish_reason: "length"`), even after the one retry with more.
+    case truncatedCompletion(String)
+    /// A rewrite the same, after whitespace normalisation, as an earlier variant of the same question: dropped, not replaced.
+    case duplicateVariant(String)
 
     /// A sentence for `reasons` and logs.
     public var description: String {
@@ -13,6 +17,8 @@ public enum AugmentationError: Error, Sendable, Equatable, CustomStringConvertib
         case .invalidTemplate(let detail): return "invalid prompt template: \(detail)"
         case .unparseableCompletion(let detail): return "unparseable completion: \(detail)"
         case .completionFailed(let detail): return "completion failed: \(detail)"
+        case .truncatedCompletion(let detail): return "truncated completion: \(detail)"
+        case .duplicateVariant(let detail): return "duplicate variant: \(detail)"
         }
     }
 }
