@@ -41,9 +41,10 @@ public final class Augmenter: Sendable {
     /// Whether the `llm` backend is configured.
     public var hasLLM: Bool { client != nil }
 
-    /// `n` validated variants of each question; the `llm` backend stops waiting at `deadline`.
+    /// `n` validated variants of each question; the `llm` backend stops waiting at `deadline`. A variant that renames
+    /// a variable, function or point is rejected unless `allowRenaming` (for questions whose answer is a number).
     public func augment(_ questions: [String], n: Int, backend: Backend, seed: UInt64, model: MiniLM,
-                        deadline: ContinuousClock.Instant) -> [[Variant]] {
+                        deadline: ContinuousClock.Instant, allowRenaming: Bool = false) -> [[Variant]] {
         // One candidate per (question, variant): a text, or why there is none.
         var candidates: [Result<String, AugmentationError>] = []
         switch backend {
@@ -64,7 +65,7 @@ public final class Augmenter: Sendable {
             candidates = rewrites.flatMap(Augmenter.distinct)
         }
         let pairs = candidates.enumerated().map { index, candidate in (questions[index / max(n, 1)], candidate) }
-        let reports = validate(pairs, model: model, deadline: deadline)
+        let reports = validate(pairs, model: model, deadline: deadline, allowRenaming: { _ in allowRenaming })
         return questions.indices.map { q in
             (0..<n).map { v in
                 let index = q * n + v
@@ -90,15 +91,16 @@ public final class Augmenter: Sendable {
 
     /// The verdict on each (original, rewrite) pair made elsewhere; pairs left when `deadline` passes are not
     /// validated (the caller answers 503, never a partial answer).
-    public func check(_ pairs: [(original: String, rewrite: String)], model: MiniLM,
+    public func check(_ pairs: [(original: String, rewrite: String, allowRenaming: Bool)], model: MiniLM,
                       deadline: ContinuousClock.Instant) -> [ValidationReport] {
-        validate(pairs.map { ($0.original, .success($0.rewrite)) }, model: model, deadline: deadline)
+        validate(pairs.map { ($0.original, .success($0.rewrite)) }, model: model, deadline: deadline,
+                 allowRenaming: { pairs[$0].allowRenaming })
     }
 
     /// Embeds each distinct text once, then validates each pair with its cosine, until `deadline` (each pair's
     /// validation is bounded by `MathSpanMatcher.workBudget`; the deadline bounds the request).
     func validate(_ pairs: [(String, Result<String, AugmentationError>)], model: MiniLM,
-                  deadline: ContinuousClock.Instant) -> [ValidationReport] {
+                  deadline: ContinuousClock.Instant, allowRenaming: (Int) -> Bool) -> [ValidationReport] {
         var texts: [String] = []
         var indexOf: [String: Int] = [:]
         func id(_ text: String) -> Int {
@@ -112,7 +114,8 @@ public final class Augmenter: Sendable {
             return (id(original), id(rewrite))
         }
         let embeddings = model.embed(texts)
-        return zip(pairs, ids).map { pair, ids in
+        return zip(pairs.indices, zip(pairs, ids)).map { index, element in
+            let (pair, ids) = element
             switch pair.1 {
             case .failure(let error):
                 return .failed(error.description)
@@ -120,7 +123,8 @@ public final class Augmenter: Sendable {
                 guard let (a, b) = ids else { return .failed("no rewrite") }
                 guard ContinuousClock.now < deadline else { return .failed("not validated: the time budget ran out") }
                 let cosine = zip(embeddings[a], embeddings[b]).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
-                return validator.validate(original: pair.0, rewrite: rewrite, similarity: cosine)
+                return validator.validate(original: pair.0, rewrite: rewrite, similarity: cosine,
+                                          allowRenaming: allowRenaming(index))
             }
         }
     }

@@ -33,6 +33,8 @@ struct Augment: ParsableCommand {
     var batch: Int = 32
     @Option(help: "Folder with the encoder's model.safetensors and vocab.txt (env COREWARD_MODEL_DIR).")
     var modelDir: String?
+    @Flag(help: "Accept variants that rename a variable, function or point (only when every answer is a number).")
+    var allowRenaming = false
     @OptionGroup var options: AugmentOptions
 
     func run() throws {
@@ -90,7 +92,8 @@ struct Augment: ParsableCommand {
             let waves = Double((slice.count * n + settings.llmConcurrency - 1) / settings.llmConcurrency)
             let budget = (settings.llmTimeoutSeconds + 60) * Double(settings.llmRetries + 1) * waves
             let results = augmenter.augment(slice.map(\.question), n: n, backend: backend, seed: seed, model: model,
-                                            deadline: .now + .milliseconds(Int64(budget * 1000)))
+                                            deadline: .now + .milliseconds(Int64(budget * 1000)),
+                                            allowRenaming: allowRenaming)
             for (record, variants) in zip(slice, results) {
                 for variant in variants {
                     for check in variant.report.checks where !check.held { failedChecks[check.name, default: 0] += 1 }

@@ -84,7 +84,7 @@ def test_rules_backend_answers_every_question(server):
         assert len(item["variants"]) == 2
         for variant in item["variants"]:
             assert variant["accepted"], variant["reasons"]
-            assert set(variant["checks"]) == {"text", "numbers", "math", "diagram", "similarity", "novelty"}
+            assert set(variant["checks"]) == {"text", "numbers", "math", "names", "diagram", "similarity", "novelty"}
             assert "2,000" in variant["text"] or "$f(3)$" in variant["text"]
     again = server.post("/v1/augment", {"questions": questions, "n": 2, "seed": 5}).json()
     assert again == response.json()
@@ -97,7 +97,29 @@ def test_check_rejects_a_changed_number(server):
     assert any(reason.startswith("numbers:") for reason in item["reasons"])
 
 
+def test_check_is_sound_for_co_reward(server):
+    """Issue 16: a renaming is rejected naming it (allowed on request, per pair or for all), a number word changed
+    is a changed number, and a diagram keeps its drawing."""
+    renamed = {"original": "Let $f(x)=2x+1$. Find the inverse function $f^{-1}(x)$ of $f$.",
+               "rewrite": "Suppose $g(w)=2w+1$. Determine the inverse $g^{-1}(w)$ of the function $g$."}
+    words = {"original": "Six circles of radius 1 are drawn in a row. What is their total area?",
+             "rewrite": "Twelve circles, each of radius 1, are drawn in a line. Find the sum of their areas."}
+    drawing = "[asy]\ndraw((0,0)--(15,0)--(0,8)--cycle);\n[/asy]"
+    diagram = {"original": "Find the hypotenuse of the right triangle shown.\n" + drawing,
+               "rewrite": "Compute the length of the hypotenuse in the triangle drawn below.\n" + drawing.replace("15", "22")}
+    items = server.post("/v1/augment/check", {"pairs": [renamed, words, diagram, dict(renamed, allow_renaming=True)]}).json()["items"]
+    assert not items[0]["accepted"]
+    assert any(reason.startswith("names: renamed f→g, x→w") for reason in items[0]["reasons"]), items[0]["reasons"]
+    assert not items[1]["accepted"] and any(reason.startswith("numbers: a number in words changed") for reason in items[1]["reasons"])
+    assert not items[2]["accepted"] and any(reason.startswith("diagram: the diagram's numbers changed") for reason in items[2]["reasons"])
+    assert items[3]["checks"]["names"]["held"], items[3]
+    everything = server.post("/v1/augment/check", {"pairs": [renamed], "allow_renaming": True}).json()["items"][0]
+    assert everything["checks"]["names"]["held"]
+
+
 @pytest.mark.parametrize("body, pointer, status", [
+    ({"pairs": [{"original": "a", "rewrite": "b", "allow_renaming": "yes"}]}, "/pairs/0/allow_renaming", 400),
+    ({"questions": ["q"], "allow_renaming": 1}, "/allow_renaming", 400),
     ({"questions": []}, "/questions", 400),
     ({"questions": ["q"], "n": 0}, "/n", 400),
     ({"questions": ["q"], "backend": "gpt"}, "/backend", 400),

@@ -22,7 +22,7 @@ struct AugmentEndpoint {
     func augment(_ request: HTTPRequest, _ context: RequestContext) throws(HTTPError) -> HTTPResponse {
         let settings = augmenter.settings
         let document = try RequestBody.parse(request, maxDepth: limits.maxJSONDepth)
-        let fields = try document.root.fields(at: "", allowed: ["questions", "n", "backend", "seed"])
+        let fields = try document.root.fields(at: "", allowed: ["questions", "n", "backend", "seed", "allow_renaming"])
         guard let questionsNode = fields["questions"] else { throw .badField("/questions", "missing required field") }
         let nodes = try questionsNode.array(at: "/questions", minCount: 1, maxCount: settings.maxQuestions,
                                             limitName: Setting.augmentMaxQuestions.names)
@@ -34,6 +34,7 @@ struct AugmentEndpoint {
                             limitName: Setting.augmentMaxVariants.names)
         let backend = try fields["backend"].choice(Augmenter.Backend.self, at: "/backend", default: .rules)
         let seed = try integer(fields["seed"], at: "/seed", default: 0, range: 0...Int.max, limitName: "")
+        let allowRenaming = try flag(fields["allow_renaming"], at: "/allow_renaming", default: false)
         // A well-formed request this server cannot serve: checked after every field is validated.
         if backend == .llm && !augmenter.hasLLM {
             throw HTTPError(409, "the llm backend is not configured on this server (start it with \(Setting.llmURL.names))", pointer: "/backend")
@@ -42,7 +43,7 @@ struct AugmentEndpoint {
         try context.checkDeadline()
         let start = ContinuousClock.now
         let variants = augmenter.augment(questions, n: n, backend: backend, seed: UInt64(seed), model: model,
-                                         deadline: context.deadline)
+                                         deadline: context.deadline, allowRenaming: allowRenaming)
         metrics.encoderCall(duration: ContinuousClock.now - start)
         try context.checkDeadline()
         let items: [JSON] = zip(questions, variants).map { question, variants in
@@ -58,17 +59,19 @@ struct AugmentEndpoint {
 
     func check(_ request: HTTPRequest, _ context: RequestContext) throws(HTTPError) -> HTTPResponse {
         let document = try RequestBody.parse(request, maxDepth: limits.maxJSONDepth)
-        let fields = try document.root.fields(at: "", allowed: ["pairs"])
+        let fields = try document.root.fields(at: "", allowed: ["pairs", "allow_renaming"])
+        let allowRenaming = try flag(fields["allow_renaming"], at: "/allow_renaming", default: false)
         guard let pairsNode = fields["pairs"] else { throw .badField("/pairs", "missing required field") }
         let nodes = try pairsNode.array(at: "/pairs", minCount: 1, maxCount: augmenter.settings.maxQuestions,
                                         limitName: Setting.augmentMaxQuestions.names)
-        var pairs: [(original: String, rewrite: String)] = []
+        var pairs: [(original: String, rewrite: String, allowRenaming: Bool)] = []
         for (index, node) in nodes.enumerated() {
             let pointer = "/pairs/\(index)"
-            let sides = try node.fields(at: pointer, allowed: ["original", "rewrite"])
+            let sides = try node.fields(at: pointer, allowed: ["original", "rewrite", "allow_renaming"])
             guard let original = sides["original"] else { throw .badField(pointer + "/original", "missing required field") }
             guard let rewrite = sides["rewrite"] else { throw .badField(pointer + "/rewrite", "missing required field") }
-            pairs.append((try text(original, at: pointer + "/original"), try text(rewrite, at: pointer + "/rewrite")))
+            pairs.append((try text(original, at: pointer + "/original"), try text(rewrite, at: pointer + "/rewrite"),
+                          try flag(sides["allow_renaming"], at: pointer + "/allow_renaming", default: allowRenaming)))
         }
         let model = try encoder.model()
         try context.checkDeadline()
@@ -95,6 +98,13 @@ struct AugmentEndpoint {
     private func text(_ node: JSONNode, at pointer: String) throws(HTTPError) -> String {
         let bytes = try node.utf8(at: pointer, maxBytes: limits.maxTextBytes, limitName: Setting.maxTextBytes.names)
         return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// An optional boolean field.
+    private func flag(_ node: JSONNode?, at pointer: String, default fallback: Bool) throws(HTTPError) -> Bool {
+        guard let node else { return fallback }
+        guard let value = node.bool else { throw .badField(pointer, "expected true or false, got \(node.kind.article)") }
+        return value
     }
 
     /// An optional integer field within `range`.
