@@ -50,7 +50,7 @@ public final class Router: HTTPHandler {
     /// Refuses, on its headers alone, a request to a route that needs the API key and does not carry it: the 401
     /// goes out (logged and counted as any answer) before the body is read, so keyless uploads hold no memory.
     public func screen(_ request: HTTPRequest) -> HTTPResponse? {
-        guard apiKey != nil, let route = routes[request.path].flatMap({ Router.route(for: request.method, in: $0) }),
+        guard apiKey != nil, let route = candidates(for: request.path).flatMap({ Router.route(for: request.method, in: $0.routes) }),
               !authorized(request, for: route) else { return nil }
         return handle(request)
     }
@@ -83,7 +83,7 @@ public final class Router: HTTPHandler {
         metrics.requestStarted()
         // Unknown paths are one metrics bucket, not one label each.
         let finish = Finish(router: self, start: start, id: context.id, method: request.method, path: request.path,
-                            route: routes[request.path] == nil ? "unmatched" : request.path,
+                            route: candidates(for: request.path)?.pattern ?? "unmatched",
                             bytesIn: request.body.count)
         var routed = request
         routed.suspend = request.suspend.map { suspend in
@@ -157,13 +157,22 @@ public final class Router: HTTPHandler {
     }
 
     /// The route of a path that answers `method`: HEAD is answered as GET (libmicrohttpd sends the headers only).
+    /// The routes of a path, and the pattern they were registered under (the metrics' route label): the path itself,
+    /// or `/prefix/*` for one more segment after a prefix (`/v1/runs/*` for `/v1/runs/grpo-7`).
+    private func candidates(for path: String) -> (pattern: String, routes: [Route])? {
+        if let exact = routes[path] { return (path, exact) }
+        guard let slash = path.lastIndex(of: "/"), path.index(after: slash) < path.endIndex else { return nil }
+        let pattern = String(path[...slash]) + "*"
+        return routes[pattern].map { (pattern, $0) }
+    }
+
     private static func route(for method: String, in candidates: [Route]) -> Route? {
         candidates.first { $0.method == method } ?? (method == "HEAD" ? candidates.first { $0.method == "GET" } : nil)
     }
 
     /// The route's response, or the problem that stopped the request on its way.
     private func route(_ request: HTTPRequest, _ context: RequestContext) -> HTTPResponse {
-        guard let candidates = routes[request.path] else {
+        guard let candidates = candidates(for: request.path)?.routes else {
             return HTTPError(404, "no route \(request.path); see GET /v1/info and api/openapi.yaml").response
         }
         guard let route = Router.route(for: request.method, in: candidates) else {

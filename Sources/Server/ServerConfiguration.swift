@@ -52,6 +52,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var metricsPort: Int?
     /// `/get_reward`: the group-assembly buffer.
     public var assembly = AssemblySettings()
+    /// Runs followed over time: bounds, the stats log and the collapse verdict's thresholds.
+    public var runs = RunSettings()
     /// `/v1/augment`: thresholds and the LLM backend.
     public var augmentation = AugmentationSettings()
 

@@ -12,6 +12,8 @@ public final class Service: Sendable {
     public let augmenter: Augmenter
     /// Where `/get_reward`'s per-sample requests wait for their groups; ticked by an `AssemblyTimer`.
     let assembler: GroupAssembler
+    /// The runs followed over time (issue 17).
+    let runs: RunWatch
     private let apiKey: APIKey?
     private let draining = Atomic<Bool>(false)
 
@@ -22,7 +24,20 @@ public final class Service: Sendable {
         self.encoder = EncoderModel(directory: configuration.modelDirectory, workers: configuration.encoderWorkers)
         self.augmenter = Augmenter(settings: configuration.augmentation)
         self.assembler = GroupAssembler(settings: configuration.assembly, metrics: metrics)
+        let path = configuration.runs.statsLog
+        self.runs = RunWatch(settings: configuration.runs, metrics: metrics,
+                             log: path.isEmpty ? nil : try? StatsLog(path: path))
         AssemblyTimer.start(driving: assembler)
+    }
+
+    /// Why the stats log at `path` cannot be written, or nil when it can (`serve` checks before it starts).
+    public static func statsLogProblem(_ path: String) -> String? {
+        do {
+            _ = try StatsLog(path: path)
+            return nil
+        } catch {
+            return error.description + " (" + Setting.statsLog.names + ")"
+        }
     }
 
     /// True once a shutdown has begun: `/readyz` then answers 503.
@@ -52,6 +67,7 @@ public final class Service: Sendable {
         routes += GetRewardEndpoint(limits: limits, assembler: assembler).routes
         routes += EmbedEndpoint(limits: limits, encoder: encoder, metrics: metrics).routes
         routes += AugmentEndpoint(limits: limits, encoder: encoder, metrics: metrics, augmenter: augmenter).routes
+        routes += RunsEndpoint(watch: runs).routes
         if configuration.metricsPort == nil {
             routes += MetricsEndpoint(metrics: metrics).routes
         }

@@ -91,6 +91,55 @@ public final class ServiceMetrics: Sendable {
         if let accuracy = stats.labelAccuracy { batchLabelAccuracy.set(accuracy) }
     }
 
+    /// The signals behind a run's verdict, as `coreward_run_signal{run, signal}`.
+    static let runSignals: [(String, @Sendable (RunStep) -> Double?)] = [
+        ("answer_concentration", { $0.answerConcentration }), ("top_answer_share", { $0.topAnswerShare }),
+        ("answer_classes_per_group", { $0.answerClassesPerGroup }), ("consensus", { $0.consensus }),
+        ("empty_rate", { $0.emptyRate }), ("mean_response_bytes", { $0.meanResponseBytes }),
+        ("p10_response_bytes", { Double($0.p10ResponseBytes) }), ("mean_reward", { $0.meanReward }),
+        ("views_agree_rate", { $0.viewsAgreeRate }), ("label_accuracy", { $0.labelAccuracy }),
+    ]
+
+    /// A step of a followed run: its signals, its verdict (1 for the current state, 0 for the others) and a count.
+    func recordRunStep(run: String, step: RunStep, verdict: CollapseVerdict.State) {
+        for (signal, value) in Self.runSignals {
+            guard let value = value(step) else { continue }
+            runSignal(run: run, signal: signal).set(to: value)
+        }
+        for state in CollapseVerdict.State.allCases {
+            runVerdict(run: run, state: state).set(to: state == verdict ? 1.0 : 0.0)
+        }
+        runSteps(run: run).increment()
+    }
+
+    /// Removes an evicted run's series, so that their number stays bounded by --max-runs.
+    func forgetRun(_ run: String) {
+        for (signal, _) in Self.runSignals { registry.unregisterGauge(runSignal(run: run, signal: signal)) }
+        for state in CollapseVerdict.State.allCases { registry.unregisterGauge(runVerdict(run: run, state: state)) }
+        registry.unregisterCounter(runSteps(run: run))
+    }
+
+    private func runSignal(run: String, signal: String) -> Gauge {
+        registry.makeGauge(
+            descriptor: MetricNameDescriptor(namespace: "coreward", metricName: "run_signal", unitName: "",
+                                             helpText: "A followed run's collapse signals at its last step."),
+            labels: [("run", run), ("signal", signal)])
+    }
+
+    private func runVerdict(run: String, state: CollapseVerdict.State) -> Gauge {
+        registry.makeGauge(
+            descriptor: MetricNameDescriptor(namespace: "coreward", metricName: "run_verdict", unitName: "",
+                                             helpText: "A followed run's verdict: 1 for its current state."),
+            labels: [("run", run), ("state", state.rawValue)])
+    }
+
+    private func runSteps(run: String) -> Counter {
+        registry.makeCounter(
+            descriptor: MetricNameDescriptor(namespace: "coreward", metricName: "run_steps", unitName: "total",
+                                             helpText: "Steps recorded for a followed run."),
+            labels: [("run", run)])
+    }
+
     /// The group-assembly buffer's size now.
     func assemblyState(waiting: Int, bytes: Int, openGroups: Int) {
         assemblyWaiting.set(to: Double(waiting))

@@ -68,6 +68,39 @@ extension Setting {
     public static let assemblyTimeoutSeconds = Setting(
         "assembly-timeout-seconds", .seconds(\.assembly.timeoutSeconds), unit: .seconds, info: true,
         "/get_reward: seconds from a group's first sample until it is scored with what it holds, flagged")
+    public static let maxRuns = Setting(
+        "max-runs", .integer(\.runs.maxRuns, 1 ... 10_000), info: true,
+        "Most runs followed at once (named by \"run\"); a new one evicts the run updated longest ago")
+    public static let runHistorySteps = Setting(
+        "run-history-steps", .integer(\.runs.maxSteps, 10 ... 1_000_000), info: true,
+        "Most steps kept per run; the oldest go first (the first few stay as the verdict's baseline)")
+    public static let runGroupsPerStep = Setting(
+        "run-groups-per-step", .integer(\.runs.groupsPerStep, 1 ... 1_000_000), info: true,
+        "/get_reward: assembled groups of a run that make one step of its history")
+    public static let statsLog = Setting(
+        "stats-log", .text(\.runs.statsLog),
+        "File every step of every run is appended to as a JSON line (for coreward report); empty for none")
+    public static let collapseWindow = Setting(
+        "collapse-window", .integer(\.runs.thresholds.window, 1 ... 1000),
+        "Steps the verdict averages: the last ones against a run's first ones")
+    public static let collapseAnswerShareRise = Setting(
+        "collapse-answer-share-rise", .number(\.runs.thresholds.answerShareRise, positive: true),
+        "Rise of top_answer_share over a run's baseline that suggests collapse (half of it: a warning)")
+    public static let collapseConcentrationRise = Setting(
+        "collapse-concentration-rise", .number(\.runs.thresholds.concentrationRise, positive: true),
+        "Rise of answer_concentration over a run's baseline that suggests collapse (half of it: a warning)")
+    public static let collapseEmptyRateRise = Setting(
+        "collapse-empty-rate-rise", .number(\.runs.thresholds.emptyRateRise, positive: true),
+        "Rise of empty_rate over a run's baseline that suggests collapse (half of it: a warning)")
+    public static let collapseLengthRatio = Setting(
+        "collapse-length-ratio", .number(\.runs.thresholds.lengthRatio, positive: true),
+        "Share of its baseline that mean or p10 response bytes may fall to before collapse is suspected (halfway: a warning)")
+    public static let collapseViewsAgreeDrop = Setting(
+        "collapse-views-agree-drop", .number(\.runs.thresholds.viewsAgreeDrop, positive: true),
+        "Fall of views_agree_rate below a run's baseline that suggests collapse (half of it: a warning)")
+    public static let collapseRewardAccuracyGap = Setting(
+        "collapse-reward-accuracy-gap", .number(\.runs.thresholds.rewardAccuracyGap, positive: true),
+        "Rise of mean_reward with an equal fall of label_accuracy (labels given) that suggests collapse (half: a warning)")
     public static let modelDir = Setting(
         "model-dir", .text(\.modelDirectory), note: "`make model` fetches it",
         "Folder with the encoder's model.safetensors and vocab.txt")
@@ -136,7 +169,9 @@ extension Setting {
         maxJSONDepth, maxConnections, connectionTimeoutSeconds, headerTimeoutSeconds, maxConnectionsPerClient,
         connectionMemoryBytes, drainTimeoutSeconds, threads, encoderWorkers,
         assemblyRetentionSeconds, assemblyMaxWaiting, assemblyMaxBytes, assemblyGuardSeconds, requestTimeoutSeconds,
-        assemblyTimeoutSeconds,
+        assemblyTimeoutSeconds, maxRuns, runHistorySteps, runGroupsPerStep, statsLog, collapseWindow,
+        collapseAnswerShareRise, collapseConcentrationRise, collapseEmptyRateRise, collapseLengthRatio,
+        collapseViewsAgreeDrop, collapseRewardAccuracyGap,
         modelDir, metricsPort, apiKeyFile,
         llmURL, llmModel, llmAPIKeyFile, llmPromptFile, llmTimeout, llmConcurrency, llmRetries,
         augmentMinSimilarity, augmentMaxSimilarity, augmentMinNovelty, augmentMaxQuestions, augmentMaxVariants,

@@ -39,6 +39,17 @@ struct Serve: ParsableCommand {
     @Option(.assemblyMaxWaiting) var assemblyMaxWaiting: Int?
     @Option(.assemblyMaxBytes) var assemblyMaxBytes: Int?
     @Option(.assemblyGuardSeconds) var assemblyGuardSeconds: Int?
+    @Option(.maxRuns) var maxRuns: Int?
+    @Option(.runHistorySteps) var runHistorySteps: Int?
+    @Option(.runGroupsPerStep) var runGroupsPerStep: Int?
+    @Option(.statsLog) var statsLog: String?
+    @Option(.collapseWindow) var collapseWindow: Int?
+    @Option(.collapseAnswerShareRise) var collapseAnswerShareRise: Double?
+    @Option(.collapseConcentrationRise) var collapseConcentrationRise: Double?
+    @Option(.collapseEmptyRateRise) var collapseEmptyRateRise: Double?
+    @Option(.collapseLengthRatio) var collapseLengthRatio: Double?
+    @Option(.collapseViewsAgreeDrop) var collapseViewsAgreeDrop: Double?
+    @Option(.collapseRewardAccuracyGap) var collapseRewardAccuracyGap: Double?
     @Option(.apiKeyFile) var apiKeyFile: String?
     @OptionGroup(title: Setting.Section.augmentation.title) var augment: AugmentOptions
     @Option(.logLevel) var logLevel: String?
@@ -75,6 +86,9 @@ struct Serve: ParsableCommand {
         let logger = Logger(label: "coreward")
 
         configuration.augmentation = try augment.settings(environment: environment)
+        if !configuration.runs.statsLog.isEmpty, let problem = Service.statsLogProblem(configuration.runs.statsLog) {
+            throw ValidationError(problem)
+        }
         let apiKey = try loadAPIKey(Setting.apiKeyFile.text(flags: flags, environment: environment))
         raiseFileLimit(toAtLeast: configuration.maxConnections + 64, logger: logger)
         let service = Service(configuration: configuration, apiKey: apiKey)

@@ -20,7 +20,8 @@ struct InfoEndpointTests {
             "max_json_depth":64,"max_connections":8192,"connection_timeout_seconds":60,"header_timeout_seconds":15,\#
             "max_connections_per_client":0,"connection_memory_bytes":65536,"drain_timeout_seconds":30,\#
             "threads":2,"encoder_workers":2,"assembly_retention_seconds":900,"assembly_max_waiting":4096,\#
-            "assembly_max_bytes":268435456,"assembly_guard_seconds":60,"request_timeout_seconds":60.0,"assembly_timeout_seconds":120.0},\#
+            "assembly_max_bytes":268435456,"assembly_guard_seconds":60,"request_timeout_seconds":60.0,"assembly_timeout_seconds":120.0,\#
+            "max_runs":64,"run_history_steps":1000,"run_groups_per_step":64},\#
             "auth":"none","modes":{"mode":["co_reward","self_vote","ground_truth"],"reward":["binary","soft"],\#
             "advantage":["grpo","dr_grpo"],"equivalence":["math","exact"],"extract":["strict","lenient"]},\#
             "defaults":{"mode":"co_reward","reward":"binary","advantage":null,"equivalence":"math","extract":"strict"},\#
@@ -54,6 +55,9 @@ struct InfoEndpointTests {
         configuration.assembly.guardSeconds = 118
         configuration.requestTimeoutSeconds = 1.5
         configuration.assembly.timeoutSeconds = 2.5
+        configuration.runs.maxRuns = 131
+        configuration.runs.maxSteps = 132
+        configuration.runs.groupsPerStep = 133
         configuration.modelDirectory = "elsewhere"
         #expect(info(configuration).body.contains(#"""
             "limits":{"max_body_bytes":101,"max_groups":102,"max_views":103,"max_rollouts":104,\#
@@ -61,7 +65,8 @@ struct InfoEndpointTests {
             "max_connections":110,"connection_timeout_seconds":111,"header_timeout_seconds":121,\#
             "max_connections_per_client":122,"connection_memory_bytes":123,"drain_timeout_seconds":112,"threads":113,\#
             "encoder_workers":114,"assembly_retention_seconds":115,"assembly_max_waiting":116,"assembly_max_bytes":117,\#
-            "assembly_guard_seconds":118,"request_timeout_seconds":1.5,"assembly_timeout_seconds":2.5},"auth":"none"
+            "assembly_guard_seconds":118,"request_timeout_seconds":1.5,"assembly_timeout_seconds":2.5,"max_runs":131,\#
+            "run_history_steps":132,"run_groups_per_step":133},"auth":"none"
             """#))
         #expect(info(configuration).body.contains(#""directory":"elsewhere""#))
     }

@@ -40,7 +40,8 @@ struct SettingTests {
             "max_text_bytes", "max_json_depth", "max_connections", "connection_timeout_seconds", "header_timeout_seconds",
             "max_connections_per_client", "connection_memory_bytes", "drain_timeout_seconds",
             "threads", "encoder_workers", "assembly_retention_seconds", "assembly_max_waiting", "assembly_max_bytes",
-            "assembly_guard_seconds", "request_timeout_seconds", "assembly_timeout_seconds",
+            "assembly_guard_seconds", "request_timeout_seconds", "assembly_timeout_seconds", "max_runs",
+            "run_history_steps", "run_groups_per_step",
         ])
     }
 
