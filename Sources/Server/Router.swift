@@ -31,6 +31,8 @@ struct Route: Sendable {
 /// assigns request ids, times requests, logs them and counts them.
 public final class Router: HTTPHandler {
     private let routes: [String: [Route]]
+    /// Routes whose last path segment is a parameter (`/v1/runs/{run}`), by the prefix before it (`/v1/runs/`).
+    private let templates: [String: (pattern: String, routes: [Route])]
     private let logger: Logger
     private let apiKey: APIKey?
     private let metrics: ServiceMetrics
@@ -38,6 +40,12 @@ public final class Router: HTTPHandler {
 
     init(routes: [Route], logger: Logger, apiKey: APIKey?, metrics: ServiceMetrics, timeBudget: Duration) {
         self.routes = Dictionary(grouping: routes, by: \.path)
+        var templates: [String: (pattern: String, routes: [Route])] = [:]
+        for (path, group) in self.routes where path.hasSuffix("}") {
+            guard let slash = path.lastIndex(of: "/") else { continue }
+            templates[String(path[...slash])] = (path, group)
+        }
+        self.templates = templates
         self.logger = logger
         self.apiKey = apiKey
         self.metrics = metrics
@@ -158,12 +166,11 @@ public final class Router: HTTPHandler {
 
     /// The route of a path that answers `method`: HEAD is answered as GET (libmicrohttpd sends the headers only).
     /// The routes of a path, and the pattern they were registered under (the metrics' route label): the path itself,
-    /// or `/prefix/*` for one more segment after a prefix (`/v1/runs/*` for `/v1/runs/grpo-7`).
+    /// or a template whose last segment is a parameter (`/v1/runs/{run}` for `/v1/runs/grpo-7`).
     private func candidates(for path: String) -> (pattern: String, routes: [Route])? {
         if let exact = routes[path] { return (path, exact) }
         guard let slash = path.lastIndex(of: "/"), path.index(after: slash) < path.endIndex else { return nil }
-        let pattern = String(path[...slash]) + "*"
-        return routes[pattern].map { (pattern, $0) }
+        return templates[String(path[...slash])]
     }
 
     private static func route(for method: String, in candidates: [Route]) -> Route? {

@@ -52,7 +52,7 @@ def test_examples_get_answers_that_match_their_schema(server, path, name, body):
     check(response, operation)
 
 
-@pytest.mark.parametrize("path", [p for p, item in SPEC["paths"].items() if "get" in item])
+@pytest.mark.parametrize("path", [p for p, item in SPEC["paths"].items() if "get" in item and "{" not in p])
 def test_get_routes_match_their_schema(server, path):
     response = server.get(path)
     assert response.status_code == 200
@@ -88,6 +88,9 @@ def test_every_route_in_the_spec_is_served(server):
     for path, item in SPEC["paths"].items():
         for method in item:
             response = server.session.request(method.upper(), server.url + path, timeout=30)
+            if "{" in path:  # a template: served, so a 404 says the parameter names nothing, not that the route is unknown
+                assert "no route" not in response.text, f"{method.upper()} {path} is in the spec but not served"
+                continue
             assert response.status_code != 404, f"{method.upper()} {path} is in the spec but not served"
     for path in ["/", "/v1", "/v1/rewards", "/metrics/extra"]:
         assert server.get(path).status_code == 404

@@ -13,7 +13,7 @@ struct RunsEndpoint {
                     ])
                 }))]))
             },
-            Route(method: "GET", path: "/v1/runs/*") { [self] request, _ throws(HTTPError) in
+            Route(method: "GET", path: "/v1/runs/{run}") { [self] request, _ throws(HTTPError) in
                 let name = String(request.path.dropFirst("/v1/runs/".count))
                 guard let (steps, verdict) = watch.history.history(of: name) else {
                     throw HTTPError(404, "no run \(RunHistory.isValidName(name) ? name : "of that name") is followed here "
