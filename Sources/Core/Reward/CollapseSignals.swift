@@ -1,13 +1,12 @@
-import Equivalence
-
 /// The signals by which a self-rewarded run shows collapse, over one scored batch (issue 17). Label-free RL's known
 /// failure is the policy giving one answer to every question (or none, or ever shorter ones) while majority-vote
 /// rewards climb; each signal below moves when that happens.
 ///
 /// - `answerConcentration`: the share of groups whose answer falls in the batch's most common answer class. A
 ///   group's answer is the pseudo-label most of its views elected (the first view's on a tie). Classes are found in
-///   linear time: answers are bucketed by their text and canonical form, then the largest `mergedClasses` buckets
-///   are merged by the equivalence in force. 1 when every question gets the same answer.
+///   linear time: answers are bucketed by their text, then the largest `mergedClasses` buckets are merged by the
+///   equivalence in force (so `0.5` and `\frac12` count as one when both are among the most common forms; a rare
+///   spelling outside them counts apart). 1 when every question gets the same answer.
 /// - `topAnswerShare`: the share of all valid answers of the batch (every rollout of every view) in its most common
 ///   answer class, found the same way. It moves first when a constant answer spreads: a minority answer in every
 ///   group before it wins any.
@@ -66,7 +65,7 @@ public struct CollapseSignals: Sendable, Equatable {
         var sizes: [Int] = []
         var representatives: [String] = []
         for answer in answers where AnswerClasses.votes(answer) {
-            let key = equivalence == .math ? MathAnswer(answer).canonicalKey.map { "k" + $0 } ?? "t" + answer : answer
+            let key = answer
             if let bucket = bucketOf[key] {
                 sizes[bucket] += 1
             } else {
