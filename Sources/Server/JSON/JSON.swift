@@ -1,4 +1,4 @@
-/// A JSON value to send; rendered by JSONWriter (jansson).
+/// A JSON value to send; rendered by JSONWriter.
 public enum JSON: Sendable {
     case null
     case bool(Bool)
