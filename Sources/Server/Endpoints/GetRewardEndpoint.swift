@@ -283,9 +283,14 @@ struct GetRewardEndpoint {
     /// carries the same `extra_logs` keys (OpenRLHF stacks each key over a batch and fails when a key is missing
     /// for some samples): `label_correct` is 0 and `has_label` 0 for a sample without a ground truth.
     @Sendable static func render(_ results: [SampleResult]) -> HTTPResponse {
-        let rewards = JSON.numbers(results.map(\.reward))
+        // Written straight to text: a tree of values would cost far more per sample than the text does.
+        var rewardStream = JSONWriter.ArrayStream()
+        for result in results { rewardStream.append(result.reward) }
+        let rewards = rewardStream.finish()
         func flag(_ value: (SampleResult) -> Bool) -> JSON {
-            .array(results.map { .int(value($0) ? 1 : 0) })
+            var flags = JSONWriter.ArrayStream()
+            for result in results { flags.append(.int(value(result) ? 1 : 0)) }
+            return flags.finish()
         }
         var logs: [(String, JSON)] = []
         if !results.isEmpty {

@@ -24,6 +24,34 @@ enum JSONWriter {
         return String(decoding: UnsafeRawBufferPointer(start: buffer.bytes, count: buffer.count), as: UTF8.self)
     }
 
+    /// A JSON array written element by element: each element's tree lives only while it is written.
+    struct ArrayStream {
+        private var output = Output()
+        private var empty = true
+
+        init() {
+            output.append(UInt8(ascii: "["))
+        }
+
+        /// Appends one element.
+        mutating func append(_ element: JSON) {
+            if !empty { output.append(UInt8(ascii: ",")) }
+            empty = false
+            output.write(element)
+        }
+
+        /// Appends one number (`integral`: written as an integer).
+        mutating func append(_ number: Double, integral: Bool = false) {
+            append(integral ? .int(Int(number)) : .double(number))
+        }
+
+        /// The array as a value; `.null` only when memory ran out.
+        consuming func finish() -> JSON {
+            output.append(UInt8(ascii: "]"))
+            return output.finish().map { .raw(JSONText($0)) } ?? .null
+        }
+    }
+
     /// A growing malloc'd byte buffer. Past glibc's mmap threshold a realloc remaps pages rather than copying,
     /// so a large answer is never held twice while it grows.
     private struct Output {
@@ -55,7 +83,7 @@ enum JSONWriter {
             return true
         }
 
-        private mutating func append(_ byte: UInt8) {
+        mutating func append(_ byte: UInt8) {
             guard reserve(1), let base else { return }
             base[count] = byte
             count += 1
@@ -88,6 +116,9 @@ enum JSONWriter {
                     write(item)
                 }
                 append(UInt8(ascii: "]"))
+            case .raw(let text):
+                append(UnsafeBufferPointer(start: text.buffer.bytes.assumingMemoryBound(to: UInt8.self),
+                                           count: text.buffer.count))
             case .object(let members):
                 append(UInt8(ascii: "{"))
                 for (i, (key, item)) in members.enumerated() {
