@@ -14,10 +14,11 @@ struct GetRewardEndpoint {
         }]
     }
 
-    /// One decoded sample.
+    /// One decoded sample. A Co-Reward sample is boxed: inline it would make every sample of a batch as large as
+    /// one (about 120 bytes), and a ground-truth batch of short samples costs 40 bytes each.
     enum Sample {
         case groundTruth(answer: String?, label: String)
-        case coReward(CoRewardSample)
+        indirect case coReward(CoRewardSample)
     }
 
     func handle(_ request: HTTPRequest, _ context: RequestContext) throws(HTTPError) -> HTTPResponse {
