@@ -9,7 +9,7 @@ PORT ?= 8080
 
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps test-deps model build serve test unit-test quality paper-pair-cosines integration-test trainer-test fuzz bench bench-encoder bench-equivalence bench-load bench-get-reward clean
+.PHONY: all deps test-deps model build serve test unit-test quality paper-pair-cosines integration-test trainer-test fuzz bench bench-encoder bench-equivalence bench-load bench-get-reward soak clean
 
 all: build
 
@@ -88,3 +88,7 @@ bench-get-reward: build $(VENV)/.installed
 
 clean:
 	rm -rf .build .build-fuzz $(VENV) $(TRAINER_VENV)
+
+# 100,000 mixed requests against one release server; RSS at 0/10/50/90/100% and errors (bench/soak.py; not in `make test`).
+soak: build model $(VENV)/.installed
+	$(VENV)/bin/python bench/soak.py

@@ -39,6 +39,10 @@ let package = Package(
             name: "CSimdJSON",
             linkerSettings: [.linkedLibrary("simdjson")]
         ),
+        // glibc's malloc tuning (mallopt, malloc_trim), which Swift's Glibc module does not export.
+        .target(
+            name: "CMalloc"
+        ),
         // The math answer engine: lexer, parser, exact arithmetic, evaluator, comparison forms. Depends on nothing.
         .target(
             name: "Equivalence"
@@ -58,7 +62,7 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
-                "Core", "Equivalence", "Encoder", "CMicroHTTPD", "CJansson", "CSimdJSON",
+                "Core", "Equivalence", "Encoder", "CMicroHTTPD", "CJansson", "CSimdJSON", "CMalloc",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -1,5 +1,7 @@
-// A C ABI over simdjson's DOM parser: the document is flattened into a pre-order node array that Swift
-// walks without touching C++ types. Strings stay in simdjson's unescaped string buffer (no copies).
+// A C ABI over simdjson's DOM parser: Swift walks simdjson's tape (its documented format, docs/tape.md in
+// simdjson) in place, without touching C++ types and without a copy of the tree: the tape is 8 bytes per value
+// (16 per number), the only per-value memory a parsed body costs. Strings stay in simdjson's unescaped string
+// buffer (no copies).
 #include "csimdjson.h"
 
 #include <simdjson.h>
@@ -7,19 +9,22 @@
 #include <cstdio>
 #include <cstring>
 #include <new>
-#include <vector>
 
 struct crjson_document {
     simdjson::dom::parser parser;
-    std::vector<crjson_node> nodes;
+    /// Words on the tape of the last successful parse (after a failed one, half its length: an upper bound).
+    uint64_t tape_words = 0;
 };
 
 namespace {
 
-// Each worker thread keeps its last document (parser buffers and node array) for the next request:
-// allocating a fresh parser costs page faults on every request. Bounded: one cached document per
-// thread, and none whose buffers grew past kMaxCachedBytes.
+// Each worker thread keeps its last document (parser buffers) for the next request: allocating a fresh
+// parser costs page faults on every request. Bounded: one cached document per thread, none whose buffers
+// grew past kMaxCachedBytes, and none whose last tape had more than kMaxCachedTapeWords words (the pages a
+// parse touched stay resident while cached: a body of many small values touches ~16 bytes per value in the
+// tape and the structural index, which must not stay held after the request).
 constexpr size_t kMaxCachedBytes = 16u << 20;
+constexpr uint64_t kMaxCachedTapeWords = 256u << 10;
 thread_local crjson_document *cached_document = nullptr;
 
 struct CacheReleaser {
@@ -51,72 +56,6 @@ crjson_status map_error(simdjson::error_code code) {
     }
 }
 
-// Depth is bounded by the parser's max_depth, so this recursion is bounded too.
-void flatten(simdjson::dom::element element, std::vector<crjson_node> &nodes) {
-    size_t index = nodes.size();
-    nodes.push_back(crjson_node{});
-    crjson_node node{};
-    switch (element.type()) {
-    case simdjson::dom::element_type::NULL_VALUE:
-        node.kind = CRJSON_NULL;
-        break;
-    case simdjson::dom::element_type::BOOL:
-        node.kind = element.get_bool().value_unsafe() ? CRJSON_TRUE : CRJSON_FALSE;
-        break;
-    case simdjson::dom::element_type::INT64:
-        node.kind = CRJSON_INT;
-        node.value.i = element.get_int64().value_unsafe();
-        break;
-    case simdjson::dom::element_type::UINT64:
-        node.kind = CRJSON_UINT;
-        node.value.u = element.get_uint64().value_unsafe();
-        break;
-    case simdjson::dom::element_type::DOUBLE:
-        node.kind = CRJSON_DOUBLE;
-        node.value.d = element.get_double().value_unsafe();
-        break;
-    case simdjson::dom::element_type::STRING: {
-        std::string_view s = element.get_string().value_unsafe();
-        node.kind = CRJSON_STRING;
-        node.value.s = s.data();
-        node.length = static_cast<uint32_t>(s.size());
-        break;
-    }
-    case simdjson::dom::element_type::ARRAY: {
-        node.kind = CRJSON_ARRAY;
-        uint32_t count = 0;
-        // Keep the array in a local: iterating `get_array().value_unsafe()` directly would walk a
-        // reference into a destroyed temporary (found by the FuzzRequests target under ASan).
-        simdjson::dom::array array = element.get_array().value_unsafe();
-        for (simdjson::dom::element child : array) {
-            flatten(child, nodes);
-            count++;
-        }
-        node.count = count;
-        break;
-    }
-    case simdjson::dom::element_type::OBJECT: {
-        node.kind = CRJSON_OBJECT;
-        uint32_t count = 0;
-        simdjson::dom::object object = element.get_object().value_unsafe();
-        for (simdjson::dom::key_value_pair field : object) {
-            crjson_node key{};
-            key.kind = CRJSON_STRING;
-            key.value.s = field.key.data();
-            key.length = static_cast<uint32_t>(field.key.size());
-            key.end = static_cast<uint32_t>(nodes.size() + 1);
-            nodes.push_back(key);
-            flatten(field.value, nodes);
-            count++;
-        }
-        node.count = count;
-        break;
-    }
-    }
-    node.end = static_cast<uint32_t>(nodes.size());
-    nodes[index] = node;
-}
-
 void set_message(char *message, size_t capacity, const char *text) {
     if (message != nullptr && capacity > 0) {
         std::snprintf(message, capacity, "%s", text);
@@ -139,8 +78,9 @@ extern "C" crjson_document *crjson_parse(const char *bytes, size_t length, size_
         set_message(message, message_capacity, "out of memory");
         return nullptr;
     }
+    // Until a parse succeeds, assume the worst a failed one may have touched (up to a structural per 2 bytes).
+    document->tape_words = length / 2;
     try {
-        document->nodes.clear();
         if ((document->parser.capacity() < length || document->parser.max_depth() != max_depth) &&
             document->parser.allocate(length, max_depth) != simdjson::SUCCESS) {
             *status = CRJSON_ERR_MEMORY;
@@ -158,8 +98,8 @@ extern "C" crjson_document *crjson_parse(const char *bytes, size_t length, size_
             crjson_free(document);
             return nullptr;
         }
-        document->nodes.reserve(length / 32 + 16);
-        flatten(root, document->nodes);
+        // The root word's payload is the index of the last tape word.
+        document->tape_words = (document->parser.doc.tape[0] & simdjson::internal::JSON_VALUE_MASK) + 1;
     } catch (...) {
         *status = CRJSON_ERR_MEMORY;
         set_message(message, message_capacity, "out of memory");
@@ -170,13 +110,17 @@ extern "C" crjson_document *crjson_parse(const char *bytes, size_t length, size_
     return document;
 }
 
-extern "C" const crjson_node *crjson_nodes(const crjson_document *document, size_t *count) {
-    *count = document->nodes.size();
-    return document->nodes.data();
+extern "C" const uint64_t *crjson_tape(const crjson_document *document) {
+    return document->parser.doc.tape.get();
+}
+
+extern "C" const uint8_t *crjson_strings(const crjson_document *document) {
+    return document->parser.doc.string_buf.get();
 }
 
 extern "C" void crjson_free(crjson_document *document) {
-    if (cached_document == nullptr && document->parser.capacity() <= kMaxCachedBytes) {
+    if (cached_document == nullptr && document->parser.capacity() <= kMaxCachedBytes &&
+        document->tape_words <= kMaxCachedTapeWords) {
         cached_document = document;
     } else {
         delete document;

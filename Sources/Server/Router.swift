@@ -97,8 +97,27 @@ public final class Router: HTTPHandler {
         routed.suspend = request.suspend.map { suspend in
             { suspend().mapping { finish($0) } }
         }
+        // After a large body, freed memory goes back to the kernel once the request is over (answer sent, parked
+        // request answered or given up): the handler's own `whenDone`, if it registers one, runs first.
+        let trimmed = request.body.count >= MemoryRelease.trimAfterBodyBytes ? request.whenDone : nil
+        let handlerDone = HandlerDone()
+        if trimmed != nil {
+            routed.whenDone = { handlerDone.callback = $0 }
+        }
         let response = route(routed, context)
+        if let trimmed {
+            let callback = handlerDone.callback
+            trimmed { delivered in
+                callback?(delivered)
+                MemoryRelease.trim()
+            }
+        }
         return response.isDeferred ? response : finish(response)
+    }
+
+    /// What a handler registered through `HTTPRequest.whenDone`, when the router registers its own.
+    private final class HandlerDone {
+        var callback: (@Sendable (Bool) -> Void)?
     }
 
     /// Counts, logs and stamps a request's answer, whenever it comes.

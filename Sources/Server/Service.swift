@@ -19,6 +19,7 @@ public final class Service: Sendable {
 
     /// `apiKey`, when given, guards every `/v1` route.
     public init(configuration: ServerConfiguration, apiKey: APIKey? = nil) {
+        MemoryRelease.configure()
         self.configuration = configuration
         self.apiKey = apiKey
         self.encoder = EncoderModel(directory: configuration.modelDirectory, workers: configuration.encoderWorkers)

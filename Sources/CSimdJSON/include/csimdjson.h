@@ -8,36 +8,7 @@
 extern "C" {
 #endif
 
-/// Kinds of a parsed JSON value.
-typedef enum {
-    CRJSON_NULL = 0,
-    CRJSON_FALSE = 1,
-    CRJSON_TRUE = 2,
-    CRJSON_INT = 3,     /* fits int64 */
-    CRJSON_UINT = 4,    /* fits uint64 only */
-    CRJSON_DOUBLE = 5,
-    CRJSON_STRING = 6,
-    CRJSON_ARRAY = 7,
-    CRJSON_OBJECT = 8
-} crjson_kind;
-
-/// One value of a document, in pre-order. An object's members are stored as key (a STRING node)
-/// followed by the value's subtree. `end` is the index just past this node's subtree, so children
-/// are walked as `i = index + 1; repeat count times { child at i; i = nodes[i].end }`.
-typedef struct {
-    uint32_t kind;
-    uint32_t count;      /* array elements or object members */
-    uint32_t end;
-    uint32_t length;     /* string length in bytes */
-    union {
-        int64_t i;
-        uint64_t u;
-        double d;
-        const char *s;   /* unescaped UTF-8, valid while the document lives; not NUL-safe: use length */
-    } value;
-} crjson_node;
-
-/// A parsed document: owns the parser, the unescaped strings and the node array.
+/// A parsed document: owns the parser, its tape and the unescaped strings.
 typedef struct crjson_document crjson_document;
 
 /// Parse outcome codes; the human-readable message is written into crjson_parse's `message` buffer.
@@ -59,8 +30,15 @@ typedef enum {
 crjson_document *crjson_parse(const char *bytes, size_t length, size_t padded_capacity,
                               size_t max_depth, crjson_status *status, char *message, size_t message_capacity);
 
-/// The nodes of a document, in pre-order; node 0 is the root.
-const crjson_node *crjson_nodes(const crjson_document *document, size_t *count);
+/// The tape of a document (simdjson's DOM tape: one 64-bit word per value, two for a number; the top byte of a
+/// word is its type: 'r' root, '{' '}' '[' ']', '"' string, 'l' int64, 'u' uint64, 'd' double, 't' 'f' 'n').
+/// Word 0 is the root word, the top-level value starts at word 1. An opening '{' or '[' holds in its low 32 bits
+/// the index just past its closing word and in bits 32-55 its element count, saturated at 0xFFFFFF. A string word
+/// holds in its low 56 bits an offset into crjson_strings: a 32-bit length (host order), then the bytes.
+const uint64_t *crjson_tape(const crjson_document *document);
+
+/// The unescaped string buffer the tape's string words point into.
+const uint8_t *crjson_strings(const crjson_document *document);
 
 /// Frees a document and everything it owns.
 void crjson_free(crjson_document *document);

@@ -14,10 +14,11 @@ struct GetRewardEndpoint {
         }]
     }
 
-    /// One decoded sample.
+    /// One decoded sample. A Co-Reward sample is boxed: inline it would make every sample of a batch as large as
+    /// one (about 120 bytes), and a ground-truth batch of short samples costs 40 bytes each.
     enum Sample {
         case groundTruth(answer: String?, label: String)
-        case coReward(CoRewardSample)
+        indirect case coReward(CoRewardSample)
     }
 
     func handle(_ request: HTTPRequest, _ context: RequestContext) throws(HTTPError) -> HTTPResponse {
@@ -283,9 +284,14 @@ struct GetRewardEndpoint {
     /// carries the same `extra_logs` keys (OpenRLHF stacks each key over a batch and fails when a key is missing
     /// for some samples): `label_correct` is 0 and `has_label` 0 for a sample without a ground truth.
     @Sendable static func render(_ results: [SampleResult]) -> HTTPResponse {
-        let rewards = JSON.numbers(results.map(\.reward))
+        // Written straight to text: a tree of values would cost far more per sample than the text does.
+        var rewardStream = JSONWriter.ArrayStream()
+        for result in results { rewardStream.append(result.reward) }
+        let rewards = rewardStream.finish()
         func flag(_ value: (SampleResult) -> Bool) -> JSON {
-            .array(results.map { .int(value($0) ? 1 : 0) })
+            var flags = JSONWriter.ArrayStream()
+            for result in results { flags.append(.int(value(result) ? 1 : 0)) }
+            return flags.finish()
         }
         var logs: [(String, JSON)] = []
         if !results.isEmpty {

@@ -19,12 +19,10 @@ struct RewardEndpoint {
     }
 
     func handle(_ request: HTTPRequest, _ context: RequestContext) throws(HTTPError) -> HTTPResponse {
-        let document = try RequestBody.parse(request, maxDepth: limits.maxJSONDepth)
-        let decoded = try decode(document.root, context)
+        let decoded = try decode(request, context)  // the parsed body is freed here: only the answers are kept
         let scorer = RewardScorer(options: decoded.options)
         var stats = BatchStats()
-        var groups: [JSON] = []
-        groups.reserveCapacity(decoded.groups.count)
+        var groups = JSONWriter.ArrayStream()  // each group's answer is written as soon as it is scored
         for (g, group) in decoded.groups.enumerated() {
             try context.checkDeadline()
             let scored: ScoredGroup
@@ -47,7 +45,13 @@ struct RewardEndpoint {
         if let accuracy = stats.labelAccuracy {
             statsFields.append(("label_accuracy", .double(accuracy)))
         }
-        return HTTPResponse(json: .object([("groups", .array(groups)), ("stats", .object(statsFields))]))
+        return HTTPResponse(json: .object([("groups", groups.finish()), ("stats", .object(statsFields))]))
+    }
+
+    /// Parses and decodes the body; the parsed document lives only for this call.
+    private func decode(_ request: HTTPRequest, _ context: RequestContext) throws(HTTPError) -> Request {
+        let document = try RequestBody.parse(request, maxDepth: limits.maxJSONDepth)
+        return try decode(document.root, context)
     }
 
     func decode(_ root: JSONNode, _ context: RequestContext) throws(HTTPError) -> Request {

@@ -19,8 +19,7 @@ struct VoteEndpoint {
         let groups = try groupsNode.array(at: "/groups", maxCount: limits.maxGroups,
                                           limitName: Setting.maxGroups.names)
         let list = ResponseList(limits: limits, mode: extraction)
-        var results: [JSON] = []
-        results.reserveCapacity(groups.count)
+        var results = JSONWriter.ArrayStream()  // each group's answer is written as soon as it is counted
         for (g, group) in groups.enumerated() {
             if g % 64 == 0 { try context.checkDeadline() }
             let pointer = "/groups/\(g)"
@@ -52,6 +51,6 @@ struct VoteEndpoint {
                 ])),
             ]))
         }
-        return HTTPResponse(json: .object([("groups", .array(results))]))
+        return HTTPResponse(json: .object([("groups", results.finish())]))
     }
 }

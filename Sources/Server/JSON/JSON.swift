@@ -1,4 +1,6 @@
-/// A JSON value to send; rendered by JSONWriter (jansson).
+import Glibc
+
+/// A JSON value to send; rendered by JSONWriter.
 public enum JSON: Sendable {
     case null
     case bool(Bool)
@@ -7,6 +9,21 @@ public enum JSON: Sendable {
     case string(String)
     case array([JSON])
     case object([(String, JSON)])
+    /// Text already serialised (by `JSONWriter.ArrayStream`), written as is: a large answer is built element by
+    /// element without a tree of values for the whole of it.
+    case raw(JSONText)
+}
+
+/// A serialised JSON value in a malloc'd buffer, freed with this object.
+public final class JSONText: @unchecked Sendable {
+    /// The text; immutable once built.
+    let buffer: JSONWriter.Buffer
+
+    init(_ buffer: JSONWriter.Buffer) {
+        self.buffer = buffer
+    }
+
+    deinit { free(buffer.bytes) }
 }
 
 extension JSON {
