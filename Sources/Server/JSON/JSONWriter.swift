@@ -1,8 +1,13 @@
+import CJansson
 import Glibc
 
-/// Serialises JSON values straight into one malloc'd buffer, with no intermediate tree: compact, members in
-/// order, reals with 17 significant digits (round-trips every double), the same text jansson wrote before
-/// (`"\u001F"`-style escapes for control characters, `1e-5` exponents, `1.0` for whole reals).
+/// Serialises JSON values with jansson. The only file that sees `json_t`.
+///
+/// A value is built as a jansson tree and dumped in one pass. A large answer is not built whole: its big arrays are
+/// written element by element (`ArrayStream`), each element a small tree dumped by jansson and freed at once, so that
+/// the answer is held only as text (issue 14: a tree per value cost about 60 bytes each, 35 times a body of small
+/// values). A value holding such text (`JSON.raw`) is written around it: brackets, commas and colons here, every key
+/// and leaf by jansson.
 enum JSONWriter {
     /// A malloc'd, serialised document: the HTTP layer hands it to libmicrohttpd, which frees it.
     struct Buffer: @unchecked Sendable {
@@ -12,6 +17,13 @@ enum JSONWriter {
 
     /// Serialises `value` compactly; nil only when memory runs out.
     static func serialize(_ value: JSON) -> Buffer? {
+        if !value.holdsRaw {
+            guard let tree = build(value) else { return nil }
+            defer { json_decref(tree) }
+            // One pass: json_dumps allocates with malloc (jansson's default allocator), so free() releases it.
+            guard let text = json_dumps(tree, coreward_json_dump_flags()) else { return nil }
+            return Buffer(bytes: UnsafeMutableRawPointer(text), count: strlen(text))
+        }
         var output = Output()
         output.write(value)
         return output.finish()
@@ -24,7 +36,7 @@ enum JSONWriter {
         return String(decoding: UnsafeRawBufferPointer(start: buffer.bytes, count: buffer.count), as: UTF8.self)
     }
 
-    /// A JSON array written element by element: each element's tree lives only while it is written.
+    /// A JSON array written element by element: each element's tree lives only while jansson writes it.
     struct ArrayStream {
         private var output = Output()
         private var empty = true
@@ -52,8 +64,46 @@ enum JSONWriter {
         }
     }
 
-    /// A growing malloc'd byte buffer. Past glibc's mmap threshold a realloc remaps pages rather than copying,
-    /// so a large answer is never held twice while it grows.
+    /// Builds a jansson tree; the caller owns the returned reference. A `.raw` value has no tree (callers check
+    /// `holdsRaw` first).
+    private static func build(_ value: JSON) -> UnsafeMutablePointer<json_t>? {
+        switch value {
+        case .null, .raw: return json_null()
+        case .bool(let flag): return flag ? json_true() : json_false()
+        case .int(let number): return json_integer(json_int_t(number))
+        case .double(let number):
+            // jansson refuses NaN and infinities; JSON has no spelling for them.
+            return number.isFinite ? json_real(number) : json_null()
+        case .string(var text):
+            return text.withUTF8 { bytes in
+                bytes.withMemoryRebound(to: CChar.self) { chars in
+                    guard let base = chars.baseAddress else { return json_string("") }
+                    return json_stringn_nocheck(base, chars.count)
+                }
+            }
+        case .array(let items):
+            guard let array = json_array() else { return nil }
+            for item in items {
+                guard let child = build(item), json_array_append_new(array, child) == 0 else {
+                    json_decref(array)
+                    return nil
+                }
+            }
+            return array
+        case .object(let members):
+            guard let object = json_object() else { return nil }
+            for (key, item) in members {
+                guard let child = build(item), json_object_set_new_nocheck(object, key, child) == 0 else {
+                    json_decref(object)
+                    return nil
+                }
+            }
+            return object
+        }
+    }
+
+    /// A growing malloc'd byte buffer that text is appended to. Past glibc's mmap threshold a realloc remaps pages
+    /// rather than copying, so a large answer is never held twice while it grows.
     private struct Output {
         private var base: UnsafeMutablePointer<UInt8>?
         private var count = 0
@@ -89,113 +139,63 @@ enum JSONWriter {
             count += 1
         }
 
-        private mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
-            guard bytes.count > 0, reserve(bytes.count), let base, let source = bytes.baseAddress else { return }
-            (base + count).update(from: source, count: bytes.count)
-            count += bytes.count
+        private mutating func append(_ bytes: UnsafeRawPointer, _ length: Int) {
+            guard length > 0, reserve(length), let base else { return }
+            (base + count).update(from: bytes.assumingMemoryBound(to: UInt8.self), count: length)
+            count += length
         }
 
-        private mutating func append(_ text: StaticString) {
-            append(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
-        }
-
+        /// Writes `value`: jansson writes any part without raw text; brackets, commas and colons join the rest.
         mutating func write(_ value: JSON) {
             switch value {
-            case .null: append("null")
-            case .bool(let flag): append(flag ? "true" : "false")
-            case .int(let number): writeInteger(number)
-            case .double(let number):
-                // JSON has no spelling for NaN and infinities.
-                number.isFinite ? writeReal(number) : append("null")
-            case .string(var text):
-                text.withUTF8 { writeString($0) }
-            case .array(let items):
+            case .raw(let text):
+                append(UnsafeRawPointer(text.buffer.bytes), text.buffer.count)
+            case .array(let items) where value.holdsRaw:
                 append(UInt8(ascii: "["))
                 for (i, item) in items.enumerated() {
                     if i > 0 { append(UInt8(ascii: ",")) }
                     write(item)
                 }
                 append(UInt8(ascii: "]"))
-            case .raw(let text):
-                append(UnsafeBufferPointer(start: text.buffer.bytes.assumingMemoryBound(to: UInt8.self),
-                                           count: text.buffer.count))
-            case .object(let members):
+            case .object(let members) where value.holdsRaw:
                 append(UInt8(ascii: "{"))
                 for (i, (key, item)) in members.enumerated() {
                     if i > 0 { append(UInt8(ascii: ",")) }
-                    var key = key
-                    key.withUTF8 { writeString($0) }
+                    dump(.string(key))
                     append(UInt8(ascii: ":"))
                     write(item)
                 }
                 append(UInt8(ascii: "}"))
+            default:
+                dump(value)
             }
         }
 
-        private mutating func writeInteger(_ number: Int) {
-            var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: room for -9223372036854775808
-            withUnsafeMutableBytes(of: &digits) { raw in
-                let end = raw.count
-                var i = end
-                var magnitude = number.magnitude
-                repeat {
-                    i -= 1
-                    raw[i] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-                    magnitude /= 10
-                } while magnitude > 0
-                if number < 0 {
-                    i -= 1
-                    raw[i] = UInt8(ascii: "-")
-                }
-                append(UnsafeBufferPointer(rebasing: raw.bindMemory(to: UInt8.self)[i ..< end]))
+        /// Appends jansson's text of a value without raw parts (any value, not only arrays and objects).
+        private mutating func dump(_ value: JSON) {
+            guard let tree = JSONWriter.build(value) else {
+                failed = true
+                return
             }
+            defer { json_decref(tree) }
+            guard let text = json_dumps(tree, coreward_json_dump_flags() | coreward_json_encode_any()) else {
+                failed = true
+                return
+            }
+            defer { free(text) }
+            append(UnsafeRawPointer(text), strlen(text))
         }
+    }
+}
 
-        /// `%.17g`, then as jansson: `.0` when the text has neither `.` nor `e`, and no `+` or leading zeros in
-        /// the exponent.
-        private mutating func writeReal(_ number: Double) {
-            var text = [CChar](repeating: 0, count: 40)
-            let length = text.withUnsafeMutableBufferPointer { buffer in
-                withVaList([number]) { vsnprintf(buffer.baseAddress, buffer.count, "%.17g", $0) }
-            }
-            var bytes = text.prefix(Int(max(0, length))).map { UInt8(bitPattern: $0) }
-            if let e = bytes.firstIndex(of: UInt8(ascii: "e")) {
-                var start = e + 1
-                if start < bytes.count, bytes[start] == UInt8(ascii: "-") { start += 1 }
-                var end = start
-                while end < bytes.count, bytes[end] == UInt8(ascii: "+") || bytes[end] == UInt8(ascii: "0") { end += 1 }
-                if end == bytes.count { end -= 1 }  // keep one digit
-                bytes.removeSubrange(start ..< end)
-            } else if !bytes.contains(UInt8(ascii: ".")) {
-                bytes += [UInt8(ascii: "."), UInt8(ascii: "0")]
-            }
-            bytes.withUnsafeBufferPointer { append($0) }
-        }
-
-        /// A quoted string: `"` and `\` escaped, control characters as `\b \f \n \r \t` or `\u00XX`; the rest as is.
-        private mutating func writeString(_ text: UnsafeBufferPointer<UInt8>) {
-            append(UInt8(ascii: "\""))
-            var run = 0  // start of the bytes not yet written
-            for (i, byte) in text.enumerated() where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
-                append(UnsafeBufferPointer(rebasing: text[run ..< i]))
-                run = i + 1
-                switch byte {
-                case UInt8(ascii: "\""): append("\\\"")
-                case UInt8(ascii: "\\"): append("\\\\")
-                case 0x08: append("\\b")
-                case 0x0C: append("\\f")
-                case 0x0A: append("\\n")
-                case 0x0D: append("\\r")
-                case 0x09: append("\\t")
-                default:
-                    let hex: [UInt8] = Array("0123456789ABCDEF".utf8)
-                    append("\\u00")
-                    append(hex[Int(byte >> 4)])
-                    append(hex[Int(byte & 0xF)])
-                }
-            }
-            append(UnsafeBufferPointer(rebasing: text[run...]))
-            append(UInt8(ascii: "\""))
+extension JSON {
+    /// Whether the value is or contains serialised text (`.raw`), which jansson cannot hold in a tree.
+    var holdsRaw: Bool {
+        switch self {
+        case .raw: return true
+        case .array(let items): return items.contains { $0.holdsRaw }
+        case .object(let members): return members.contains { $0.1.holdsRaw }
+        default: return false
         }
     }
 }
