@@ -15,6 +15,9 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var maxViews = 16
     /// Most rollouts in one view (or responses in one vote group or extract call).
     public var maxRollouts = 1024
+    /// Most rollouts (responses) in one request, over all its groups and views: what bounds the memory of a body
+    /// made of many tiny responses, whose answer outgrows it.
+    public var maxBatchRollouts = 262_144
     /// Largest single response text, in UTF-8 bytes.
     public var maxResponseBytes = 1024 * 1024
     /// Most answer pairs in one `/v1/equivalent` call.

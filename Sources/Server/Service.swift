@@ -64,7 +64,7 @@ public final class Service: Sendable {
         routes += ExtractEndpoint(limits: limits).routes
         routes += VoteEndpoint(limits: limits).routes
         routes += EquivalentEndpoint(limits: limits).routes
-        routes += RewardEndpoint(limits: limits, metrics: metrics).routes
+        routes += RewardEndpoint(limits: limits, metrics: metrics, runs: runs).routes
         routes += GetRewardEndpoint(limits: limits, assembler: assembler).routes
         routes += EmbedEndpoint(limits: limits, encoder: encoder, metrics: metrics).routes
         routes += AugmentEndpoint(limits: limits, encoder: encoder, metrics: metrics, augmenter: augmenter).routes
@@ -91,6 +91,7 @@ struct RequestLimits: Sendable {
     let maxGroups: Int
     let maxViews: Int
     let maxRollouts: Int
+    let maxBatchRollouts: Int
     let maxResponseBytes: Int
     let maxJSONDepth: Int
     let maxPairs: Int
@@ -101,6 +102,7 @@ struct RequestLimits: Sendable {
         maxGroups = configuration.maxGroups
         maxViews = configuration.maxViews
         maxRollouts = configuration.maxRollouts
+        maxBatchRollouts = configuration.maxBatchRollouts
         maxResponseBytes = configuration.maxResponseBytes
         maxJSONDepth = configuration.maxJSONDepth
         maxPairs = configuration.maxPairs

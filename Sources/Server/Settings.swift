@@ -14,6 +14,9 @@ extension Setting {
     public static let maxRollouts = Setting(
         "max-rollouts", .integer(\.maxRollouts, 1 ... 10_000_000), info: true,
         "Most rollouts per view, or responses per vote group or extract call")
+    public static let maxBatchRollouts = Setting(
+        "max-batch-rollouts", .integer(\.maxBatchRollouts, 1 ... 100_000_000), info: true,
+        "Most responses in one /v1/reward or /v1/vote request over all its groups and views")
     public static let maxResponseBytes = Setting(
         "max-response-bytes", .integer(\.maxResponseBytes, 1 ... Int(Int32.max)), unit: .bytes, info: true,
         "Largest single response text in UTF-8 bytes")
@@ -165,7 +168,7 @@ extension Setting {
 
     /// Every setting `coreward serve` reads, in the order of the docs (and of `/v1/info`'s limits).
     public static let all: [Setting] = [
-        host, port, maxBodyBytes, maxGroups, maxViews, maxRollouts, maxResponseBytes, maxPairs, maxTexts, maxTextBytes,
+        host, port, maxBodyBytes, maxGroups, maxViews, maxRollouts, maxBatchRollouts, maxResponseBytes, maxPairs, maxTexts, maxTextBytes,
         maxJSONDepth, maxConnections, connectionTimeoutSeconds, headerTimeoutSeconds, maxConnectionsPerClient,
         connectionMemoryBytes, drainTimeoutSeconds, threads, encoderWorkers,
         assemblyRetentionSeconds, assemblyMaxWaiting, assemblyMaxBytes, assemblyGuardSeconds, requestTimeoutSeconds,

@@ -20,6 +20,7 @@ struct Serve: ParsableCommand {
     @Option(.maxGroups) var maxGroups: Int?
     @Option(.maxViews) var maxViews: Int?
     @Option(.maxRollouts) var maxRollouts: Int?
+    @Option(.maxBatchRollouts) var maxBatchRollouts: Int?
     @Option(.maxResponseBytes) var maxResponseBytes: Int?
     @Option(.maxPairs) var maxPairs: Int?
     @Option(.maxTexts) var maxTexts: Int?

@@ -15,7 +15,7 @@ struct InfoEndpointTests {
         #expect(answer.status == 200)
         #expect(answer.body == #"""
             {"name":"coreward","version":"0.1.0","method":"Co-Reward (arXiv 2508.00410)",\#
-            "limits":{"max_body_bytes":67108864,"max_groups":8192,"max_views":16,"max_rollouts":1024,\#
+            "limits":{"max_body_bytes":67108864,"max_groups":8192,"max_views":16,"max_rollouts":1024,"max_batch_rollouts":262144,\#
             "max_response_bytes":1048576,"max_pairs":10000,"max_texts":256,"max_text_bytes":65536,\#
             "max_json_depth":64,"max_connections":8192,"connection_timeout_seconds":60,"header_timeout_seconds":15,\#
             "max_connections_per_client":0,"connection_memory_bytes":65536,"drain_timeout_seconds":30,\#
@@ -36,6 +36,7 @@ struct InfoEndpointTests {
         configuration.maxGroups = 102
         configuration.maxViews = 103
         configuration.maxRollouts = 104
+        configuration.maxBatchRollouts = 134
         configuration.maxResponseBytes = 105
         configuration.maxPairs = 106
         configuration.maxTexts = 107
@@ -60,7 +61,7 @@ struct InfoEndpointTests {
         configuration.runs.groupsPerStep = 133
         configuration.modelDirectory = "elsewhere"
         #expect(info(configuration).body.contains(#"""
-            "limits":{"max_body_bytes":101,"max_groups":102,"max_views":103,"max_rollouts":104,\#
+            "limits":{"max_body_bytes":101,"max_groups":102,"max_views":103,"max_rollouts":104,"max_batch_rollouts":134,\#
             "max_response_bytes":105,"max_pairs":106,"max_texts":107,"max_text_bytes":108,"max_json_depth":109,\#
             "max_connections":110,"connection_timeout_seconds":111,"header_timeout_seconds":121,\#
             "max_connections_per_client":122,"connection_memory_bytes":123,"drain_timeout_seconds":112,"threads":113,\#

@@ -36,7 +36,7 @@ struct SettingTests {
     /// `/v1/info`'s limits: these keys in this order.
     @Test func infoKeys() {
         #expect(Setting.all.compactMap(\.infoKey) == [
-            "max_body_bytes", "max_groups", "max_views", "max_rollouts", "max_response_bytes", "max_pairs", "max_texts",
+            "max_body_bytes", "max_groups", "max_views", "max_rollouts", "max_batch_rollouts", "max_response_bytes", "max_pairs", "max_texts",
             "max_text_bytes", "max_json_depth", "max_connections", "connection_timeout_seconds", "header_timeout_seconds",
             "max_connections_per_client", "connection_memory_bytes", "drain_timeout_seconds",
             "threads", "encoder_workers", "assembly_retention_seconds", "assembly_max_waiting", "assembly_max_bytes",

@@ -35,7 +35,7 @@ def reset_peak(pid):
 @pytest.fixture(scope="module")
 def lone_server():
     """A server of its own (other tests' requests must not move its memory), two worker threads."""
-    running = Server("--threads", "2")
+    running = Server("--threads", "2", "--max-batch-rollouts", "4000000")  # the short-answer body holds 1.5M
     assert running.wait_ready().status_code == 200, running.log()
     yield running
     running.stop()
@@ -102,3 +102,19 @@ def test_peak_and_after(lone_server, path, build):
     assert added <= bound, f"{path}: a {body_mb:.1f} MiB body added {added:.0f} MiB at peak (bound {bound:.0f})"
     assert after <= baseline + AFTER_MARGIN_MB, (
         f"{path}: resident {after:.0f} MiB after a {body_mb:.1f} MiB body, {baseline:.0f} MiB before")
+
+
+def test_the_batch_rollout_cap_bounds_a_body_of_empty_responses(start_server):
+    """Empty responses (`""`, 3 bytes each) make an answer larger than the body (a null, a reward, an advantage each):
+    --max-batch-rollouts (262,144 by default) caps them, so that even this shape stays within the stated bound,
+    and one response more is a 413 naming the setting."""
+    server = start_server("--threads", "2")
+    assert server.wait_ready().status_code == 200, server.log()
+    group = {"views": [{"responses": [""] * 1024} for _ in range(2)]}
+    body = json.dumps({"mode": "co_reward", "advantage": "grpo", "groups": [group] * 128}).encode()
+    added, _ = measure(server, "/v1/reward", body)
+    assert added <= PEAK_MULTIPLE * len(body) / 2**20 + PEAK_CONSTANT_MB
+    over = json.dumps({"groups": [group] * 128 + [{"views": [{"responses": [""]}, {"responses": [""]}]}]})
+    response = server.post("/v1/reward", over.encode())
+    assert response.status_code == 413
+    assert "--max-batch-rollouts" in response.json()["detail"]

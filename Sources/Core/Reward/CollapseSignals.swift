@@ -30,18 +30,65 @@ public struct CollapseSignals: Sendable, Equatable {
     /// The signals of a batch: its scored groups, every extracted answer (nil where none was found), and the byte
     /// length of every response in it.
     public init(groups: [ScoredGroup], answers: [String?], responseBytes: [Int], equivalence: Equivalence) {
-        var groupAnswers: [String] = []
-        groupAnswers.reserveCapacity(groups.count)
-        var classesSum = 0
-        var consensusSum = 0.0
-        var consensusViews = 0
-        for group in groups {
-            let labels = group.views.map(\.pseudoLabel)
-            let classes = equivalence.classify(labels.map { Optional($0) })
-            let counts = classes.firstMember.indices.map { id in classes.classOf.lazy.filter { $0 == id }.count }
-            classesSum += counts.count
-            if let top = counts.indices.max(by: { counts[$0] < counts[$1] || (counts[$0] == counts[$1] && $0 > $1) }) {
-                groupAnswers.append(labels[classes.firstMember[top]])
+        var accumulator = Accumulator(equivalence: equivalence)
+        for group in groups { accumulator.add(group) }
+        accumulator.add(answers: answers)
+        for bytes in responseBytes { accumulator.add(responseBytes: bytes) }
+        self = accumulator.signals()
+    }
+
+    init(answerConcentration: Double, topAnswerShare: Double, answerClassesPerGroup: Double, consensus: Double,
+         meanResponseBytes: Double, p10ResponseBytes: Int) {
+        self.answerConcentration = answerConcentration
+        self.topAnswerShare = topAnswerShare
+        self.answerClassesPerGroup = answerClassesPerGroup
+        self.consensus = consensus
+        self.meanResponseBytes = meanResponseBytes
+        self.p10ResponseBytes = p10ResponseBytes
+    }
+
+    /// Gathers a batch's signals as it is scored, group by group, in bounded memory: a group's answer (one string
+    /// per group), answer counts in at most `counters` entries (Misra-Gries: a count is short by at most the number
+    /// of answers over `counters + 1`, a tenth of a percent at the default), and response lengths as 32-bit numbers.
+    public struct Accumulator: Sendable {
+        /// Distinct answer texts counted at once.
+        public static let counters = 1024
+
+        private let equivalence: Equivalence
+        private var groupAnswers: [String] = []
+        private var groups = 0
+        private var classesSum = 0
+        private var consensusSum = 0.0
+        private var consensusViews = 0
+        private var answerCounts: [String: Int] = [:]
+        private var validAnswers = 0
+        private var lengths: [UInt32] = []
+        private var lengthSum = 0
+
+        /// An empty batch whose answers are compared by `equivalence`.
+        public init(equivalence: Equivalence) {
+            self.equivalence = equivalence
+        }
+
+        /// Adds a scored group.
+        public mutating func add(_ group: ScoredGroup) {
+            groups += 1
+            let labels = group.views.map(\.pseudoLabel).filter(AnswerClasses.votes)
+            if let first = labels.first, labels.allSatisfy({ $0 == first }) {
+                // One text (the usual case): one class, no parsing on the hot path.
+                classesSum += 1
+                groupAnswers.append(first)
+            } else if labels.count == 2 {
+                // Two views: they agree exactly when the scorer found them equivalent; a tie goes to the first.
+                classesSum += group.viewsAgree ? 1 : 2
+                groupAnswers.append(labels[0])
+            } else if !labels.isEmpty {
+                let classes = equivalence.classify(labels.map { Optional($0) })
+                let counts = classes.firstMember.indices.map { id in classes.classOf.lazy.filter { $0 == id }.count }
+                classesSum += counts.count
+                if let top = counts.indices.max(by: { counts[$0] < counts[$1] || (counts[$0] == counts[$1] && $0 > $1) }) {
+                    groupAnswers.append(labels[classes.firstMember[top]])
+                }
             }
             for view in group.views {
                 if let votes = view.votes, votes.valid > 0 {
@@ -50,50 +97,73 @@ public struct CollapseSignals: Sendable, Equatable {
                 }
             }
         }
-        answerConcentration = groups.isEmpty ? 0 : Double(Self.largestClass(groupAnswers, equivalence)) / Double(groups.count)
-        let valid = answers.compactMap { $0 }.filter(AnswerClasses.votes)
-        topAnswerShare = valid.isEmpty ? 0 : Double(Self.largestClass(valid, equivalence)) / Double(valid.count)
-        answerClassesPerGroup = groups.isEmpty ? 0 : Double(classesSum) / Double(groups.count)
-        consensus = consensusViews == 0 ? 0 : consensusSum / Double(consensusViews)
-        meanResponseBytes = responseBytes.isEmpty ? 0 : Double(responseBytes.reduce(0, +)) / Double(responseBytes.count)
-        p10ResponseBytes = Self.percentile(responseBytes, 0.1)
+
+        /// Adds extracted answers (nil where none was found).
+        public mutating func add<S: Sequence>(answers: S) where S.Element == String? {
+            for case let answer? in answers where AnswerClasses.votes(answer) {
+                validAnswers += 1
+                if let count = answerCounts[answer] {
+                    answerCounts[answer] = count + 1
+                } else if answerCounts.count < Self.counters {
+                    answerCounts[answer] = 1
+                } else {
+                    // Misra-Gries: every counter loses one, and the new answer is not counted.
+                    answerCounts = answerCounts.compactMapValues { $0 > 1 ? $0 - 1 : nil }
+                }
+            }
+        }
+
+        /// Adds responses' lengths in UTF-8 bytes (taken without a copy when they are the first).
+        public mutating func add(responseLengths: [UInt32]) {
+            if lengths.isEmpty { lengths = responseLengths } else { lengths += responseLengths }
+            lengthSum += responseLengths.reduce(0) { $0 + Int($1) }
+        }
+
+        /// Adds one response's length in UTF-8 bytes.
+        public mutating func add(responseBytes: Int) {
+            lengths.append(UInt32(clamping: responseBytes))
+            lengthSum += responseBytes
+        }
+
+        /// The signals of what was added.
+        public func signals() -> CollapseSignals {
+            let top = CollapseSignals.largestClass(counts: answerCounts, equivalence)
+            return CollapseSignals(
+                answerConcentration: groups == 0 ? 0 : Double(CollapseSignals.largestClass(groupAnswers, equivalence)) / Double(groups),
+                topAnswerShare: validAnswers == 0 ? 0 : Double(top) / Double(validAnswers),
+                answerClassesPerGroup: groups == 0 ? 0 : Double(classesSum) / Double(groups),
+                consensus: consensusViews == 0 ? 0 : consensusSum / Double(consensusViews),
+                meanResponseBytes: lengths.isEmpty ? 0 : Double(lengthSum) / Double(lengths.count),
+                p10ResponseBytes: Int(CollapseSignals.percentile(lengths, 0.1)))
+        }
     }
 
     /// The size of the largest class of `answers`, found in linear time plus a constant number of engine calls.
     static func largestClass(_ answers: [String], _ equivalence: Equivalence) -> Int {
-        var bucketOf: [String: Int] = [:]
-        var sizes: [Int] = []
-        var representatives: [String] = []
-        for answer in answers where AnswerClasses.votes(answer) {
-            let key = answer
-            if let bucket = bucketOf[key] {
-                sizes[bucket] += 1
-            } else {
-                bucketOf[key] = sizes.count
-                sizes.append(1)
-                representatives.append(answer)
+        var counts: [String: Int] = [:]
+        for answer in answers where AnswerClasses.votes(answer) { counts[answer, default: 0] += 1 }
+        return largestClass(counts: counts, equivalence)
+    }
+
+    /// The size of the largest class of answers counted by text: the `mergedClasses` most common texts are merged
+    /// by `equivalence` (at most 120 engine calls).
+    static func largestClass(counts: [String: Int], _ equivalence: Equivalence) -> Int {
+        let top = counts.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(mergedClasses).map { ($0.key, $0.value) }
+        guard equivalence == .math, top.count > 1 else { return top.first?.1 ?? 0 }
+        var parent = Array(top.indices)
+        func root(_ x: Int) -> Int { var x = x; while parent[x] != x { x = parent[x] }; return x }
+        for i in top.indices {
+            for j in (i + 1)..<top.count where root(i) != root(j) && equivalence.equivalent(top[i].0, top[j].0) {
+                parent[root(j)] = root(i)
             }
         }
-        guard equivalence == .math, sizes.count > 1 else { return sizes.max() ?? 0 }
-        // Merge the largest buckets (union-find over at most `mergedClasses`).
-        let top = sizes.indices.sorted { sizes[$0] > sizes[$1] }.prefix(mergedClasses)
-        var parent = Dictionary(uniqueKeysWithValues: top.map { ($0, $0) })
-        func root(_ x: Int) -> Int { var x = x; while let p = parent[x], p != x { x = p }; return x }
-        let members = Array(top)
-        for i in members.indices {
-            for j in (i + 1)..<members.count where root(members[i]) != root(members[j]) {
-                if equivalence.equivalent(representatives[members[i]], representatives[members[j]]) {
-                    parent[root(members[j])] = root(members[i])
-                }
-            }
-        }
-        var merged: [Int: Int] = [:]
-        for member in members { merged[root(member), default: 0] += sizes[member] }
-        return max(merged.values.max() ?? 0, sizes.max() ?? 0)
+        var merged = [Int](repeating: 0, count: top.count)
+        for i in top.indices { merged[root(i)] += top[i].1 }
+        return merged.max() ?? 0
     }
 
     /// The nearest-rank percentile of `values` (0 when empty).
-    static func percentile(_ values: [Int], _ p: Double) -> Int {
+    static func percentile<T: BinaryInteger>(_ values: [T], _ p: Double) -> T {
         guard !values.isEmpty else { return 0 }
         let sorted = values.sorted()
         let rank = max(1, Int((p * Double(sorted.count)).rounded(.up)))

@@ -4,6 +4,8 @@ import Core
 struct RewardEndpoint {
     let limits: RequestLimits
     let metrics: ServiceMetrics
+    /// Where a step of a named run is recorded.
+    let runs: RunWatch
 
     var routes: [Route] {
         [Route(method: "POST", path: "/v1/reward") { [self] request, context throws(HTTPError) in
@@ -16,6 +18,10 @@ struct RewardEndpoint {
         var options: RewardOptions
         var ids: [String?]
         var groups: [GroupAnswers]
+        /// The run this batch is a step of, when named.
+        var run: String?
+        /// Each response's length in UTF-8 bytes, for the collapse signals.
+        var responseBytes: [UInt32]
     }
 
     func handle(_ request: HTTPRequest, _ context: RequestContext) throws(HTTPError) -> HTTPResponse {
@@ -23,6 +29,7 @@ struct RewardEndpoint {
         let scorer = RewardScorer(options: decoded.options)
         var stats = BatchStats()
         var groups = JSONWriter.ArrayStream()  // each group's answer is written as soon as it is scored
+        var signals = CollapseSignals.Accumulator(equivalence: decoded.options.equivalence)
         for (g, group) in decoded.groups.enumerated() {
             try context.checkDeadline()
             let scored: ScoredGroup
@@ -32,9 +39,13 @@ struct RewardEndpoint {
                 throw HTTPError(400, error.detail, pointer: error.pointer)
             }
             stats.add(scored)
+            signals.add(scored)
+            signals.add(answers: group.views.joined())
             groups.append(render(scored, id: decoded.ids[g], answers: group.views, options: decoded.options))
         }
         metrics.recordBatch(stats)
+        signals.add(responseLengths: decoded.responseBytes)
+        let step = RunStep(stats: stats, signals: signals.signals())
         var statsFields: [(String, JSON)] = [
             ("groups", .int(stats.groups)),
             ("rollouts", .int(stats.rollouts)),
@@ -44,6 +55,16 @@ struct RewardEndpoint {
         ]
         if let accuracy = stats.labelAccuracy {
             statsFields.append(("label_accuracy", .double(accuracy)))
+        }
+        statsFields += RunWatch.signalFields(step)
+        if let run = decoded.run {
+            let recorded = runs.record(run: run, step: step)
+            statsFields.append(("run", .object([
+                ("name", .string(run)),
+                ("step", .int(recorded.step)),
+                ("verdict", .string(recorded.verdict.state.rawValue)),
+                ("reasons", .array(recorded.verdict.reasons.map(JSON.string))),
+            ])))
         }
         return HTTPResponse(json: .object([("groups", groups.finish()), ("stats", .object(statsFields))]))
     }
@@ -55,7 +76,15 @@ struct RewardEndpoint {
     }
 
     func decode(_ root: JSONNode, _ context: RequestContext) throws(HTTPError) -> Request {
-        let fields = try root.fields(at: "", allowed: ["mode", "equivalence", "reward", "advantage", "extract", "groups"])
+        let fields = try root.fields(at: "", allowed: ["mode", "equivalence", "reward", "advantage", "extract", "groups", "run"])
+        var run: String?
+        if let runNode = fields["run"], runNode.kind != .null {
+            let name = try runNode.string(at: "/run")
+            guard RunHistory.isValidName(name) else {
+                throw .badField("/run", "a run name is 1 to 128 letters, digits and . _ : - (it labels metrics and URLs)")
+            }
+            run = name
+        }
         var options = RewardOptions()
         options.mode = try fields["mode"].choice(RewardMode.self, at: "/mode", default: .coReward)
         options.equivalence = try fields["equivalence"].choice(Equivalence.self, at: "/equivalence", default: .math)
@@ -67,7 +96,7 @@ struct RewardEndpoint {
         guard let groupsNode = fields["groups"] else { throw .badField("/groups", "missing required field") }
         let groupNodes = try groupsNode.array(at: "/groups", maxCount: limits.maxGroups,
                                               limitName: Setting.maxGroups.names)
-        let list = ResponseList(limits: limits, mode: extraction)
+        var list = ResponseList(limits: limits, mode: extraction)
         var ids: [String?] = []
         var groups: [GroupAnswers] = []
         ids.reserveCapacity(groupNodes.count)
@@ -98,7 +127,7 @@ struct RewardEndpoint {
             }
             groups.append(GroupAnswers(views: views, label: label))
         }
-        return Request(options: options, ids: ids, groups: groups)
+        return Request(options: options, ids: ids, groups: groups, run: run, responseBytes: list.byteLengths)
     }
 
     private func render(_ group: ScoredGroup, id: String?, answers: [[String?]], options: RewardOptions) -> JSON {

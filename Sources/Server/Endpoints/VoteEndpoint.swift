@@ -18,7 +18,7 @@ struct VoteEndpoint {
         guard let groupsNode = fields["groups"] else { throw .badField("/groups", "missing required field") }
         let groups = try groupsNode.array(at: "/groups", maxCount: limits.maxGroups,
                                           limitName: Setting.maxGroups.names)
-        let list = ResponseList(limits: limits, mode: extraction)
+        var list = ResponseList(limits: limits, mode: extraction)
         var results = JSONWriter.ArrayStream()  // each group's answer is written as soon as it is counted
         for (g, group) in groups.enumerated() {
             if g % 64 == 0 { try context.checkDeadline() }
