@@ -86,6 +86,10 @@ bench-load: build model test-deps
 bench-get-reward: build $(VENV)/.installed
 	$(VENV)/bin/python bench/get_reward_bench.py
 
+# Replays healthy and collapsing runs of real rollouts and reports when the collapse verdict fires (docs/collapse-watch.md).
+bench-collapse: build
+	python3 bench/collapse_replay.py
+
 clean:
 	rm -rf .build .build-fuzz $(VENV) $(TRAINER_VENV)
 

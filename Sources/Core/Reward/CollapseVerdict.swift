@@ -57,9 +57,9 @@ public struct CollapseVerdict: Sendable, Equatable {
     /// The thresholds; the defaults come from replaying real rollouts with growing corruption (docs/collapse-watch.md).
     public struct Thresholds: Sendable, Equatable {
         public var window = 5
-        public var answerShareRise = 0.10
+        public var answerShareRise = 0.08
         public var concentrationRise = 0.25
-        public var emptyRateRise = 0.15
+        public var emptyRateRise = 0.12
         public var lengthRatio = 0.6
         public var viewsAgreeDrop = 0.15
         public var rewardAccuracyGap = 0.10
