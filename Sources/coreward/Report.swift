@@ -37,13 +37,13 @@ struct Report: ParsableCommand {
     func run() throws {
         let runs: [RunReport.Run], source: String, skipped: [String]
         if let input {
-            guard let data = FileManager.default.contents(atPath: input) else { throw ValidationError("cannot read \(input)") }
+            guard let data = FileManager.default.contents(atPath: input) else { throw Report.Failure("cannot read \(input)") }
             let log = try RunReport.runs(statsLog: String(decoding: data, as: UTF8.self))
             skipped = log.skipped
             source = "the stats log \(input)"
             if let runName {
                 guard let found = log.runs.first(where: { $0.name == runName }) else {
-                    throw ValidationError("no run \(runName) in \(input) (runs: \(log.runs.map(\.name).joined(separator: ", ")))")
+                    throw Report.Failure("no run \(runName) in \(input) (runs: \(log.runs.map(\.name).joined(separator: ", ")))")
                 }
                 runs = [found]
             } else {
@@ -55,14 +55,14 @@ struct Report: ParsableCommand {
             source = "GET \(url.absoluteString)"
             skipped = []
         } else {
-            throw ValidationError("give either --input or --server")
+            throw Report.Failure("give either --input or --server")
         }
         for line in skipped.prefix(10) { FileHandle.standardError.write(Data("report: skipped \(line)\n".utf8)) }
         let page = RunReport.page(runs: runs, source: source, skipped: skipped)
         do {
             try Data(page.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
         } catch {
-            throw ValidationError("cannot write \(output): \(error.localizedDescription)")
+            throw Report.Failure("cannot write \(output): \(error.localizedDescription)")
         }
         let steps = runs.reduce(0) { $0 + $1.steps.count }
         print("wrote \(output): \(runs.count) run\(runs.count == 1 ? "" : "s"), \(steps) steps")
@@ -78,7 +78,7 @@ struct Report: ParsableCommand {
         }
         while base.absoluteString.hasSuffix("/") { base = URL(string: String(base.absoluteString.dropLast())) ?? base }
         guard let url = URL(string: base.absoluteString + "/v1/runs/" + segment) else {
-            throw ValidationError("cannot make a URL of \(server) and \(run)")
+            throw Report.Failure("cannot make a URL of \(server) and \(run)")
         }
         return url
     }
@@ -89,7 +89,7 @@ struct Report: ParsableCommand {
         request.setValue("application/json", forHTTPHeaderField: "Accept")
         if let apiKeyFile {
             guard let key = try? String(contentsOfFile: apiKeyFile, encoding: .utf8) else {
-                throw ValidationError("cannot read \(apiKeyFile)")
+                throw Report.Failure("cannot read \(apiKeyFile)")
             }
             request.setValue("Bearer \(key.trimmingCharacters(in: .whitespacesAndNewlines))", forHTTPHeaderField: "Authorization")
         }
@@ -101,14 +101,26 @@ struct Report: ParsableCommand {
         }.resume()
         done.wait()
         let (data, status, error) = answer.get()
-        if let error { throw ValidationError("GET \(url.absoluteString) failed: \(error.localizedDescription)") }
+        if let error { throw Report.Failure("GET \(url.absoluteString) failed: \(error.localizedDescription)") }
         let body = data ?? Data()
         switch status {
         case 200: return body
-        case 401: throw ValidationError("GET \(url.absoluteString): 401, the server wants an API key (--api-key-file) or refused it")
-        case 404: throw ValidationError("GET \(url.absoluteString): 404, the server has no such run")
+        case 401: throw Report.Failure("GET \(url.absoluteString): 401, the server wants an API key (--api-key-file) or refused it")
+        case 404: throw Report.Failure("GET \(url.absoluteString): 404, the server has no such run")
         default:
-            throw ValidationError("GET \(url.absoluteString): \(status.map(String.init) ?? "no status"): \(String(decoding: body.prefix(300), as: UTF8.self))")
+            throw Report.Failure("GET \(url.absoluteString): \(status.map(String.init) ?? "no status"): \(String(decoding: body.prefix(300), as: UTF8.self))")
+        }
+    }
+
+    /// A report that could not be made once the arguments were fine: a file unread or unwritten, a run not
+    /// found, a server that did not answer with the history.
+    struct Failure: Error, CustomStringConvertible {
+        /// What went wrong.
+        let description: String
+
+        /// A failure saying `description`.
+        init(_ description: String) {
+            self.description = description
         }
     }
 

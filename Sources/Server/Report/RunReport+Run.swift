@@ -79,7 +79,7 @@ extension RunReport {
             }
         }
         guard !order.isEmpty else {
-            throw Failure(description: "no step in the stats log" + (skipped.isEmpty ? "" : " (\(skipped.count) unreadable lines, \(skipped[0]))"))
+            throw Failure(description: "no step in the stats log" + (skipped.isEmpty ? "" : " (\(skipped.count) unreadable line\(skipped.count == 1 ? "" : "s"), \(skipped[0]))"))
         }
         return (order.compactMap { name in steps[name].map { Run(name: name, steps: $0) } }, skipped)
     }
