@@ -16,18 +16,23 @@ extension RunReport {
         let run: Run
         /// The signal drawn.
         let signal: Signal
-
         /// The steps' span on the x axis: half a step of room on each side, so a band covers whole steps.
-        var xDomain: ClosedRange<Double> {
-            let first = Double(run.steps.first?.step ?? 0), last = Double(run.steps.last?.step ?? 0)
-            return (first - 0.5)...(last + 0.5)
-        }
-
+        let xDomain: ClosedRange<Double>
         /// The y axis: 0 to 1 for shares, else 0 to a round number at or above the largest value.
-        var yDomain: ClosedRange<Double> {
-            if signal.isShare { return 0...1 }
-            let largest = run.steps.compactMap { $0.signals[signal] }.max() ?? 0
-            return 0...Chart.roundUp(max(largest, 1e-9))
+        let yDomain: ClosedRange<Double>
+
+        /// The chart of `signal` over the steps of `run`.
+        init(run: Run, signal: Signal) {
+            self.run = run
+            self.signal = signal
+            let first = Double(run.steps.first?.step ?? 0), last = Double(run.steps.last?.step ?? 0)
+            xDomain = (first - 0.5)...(last + 0.5)
+            if signal.isShare {
+                yDomain = 0...1
+            } else {
+                let largest = run.steps.compactMap { $0.signals[signal] }.max() ?? 0
+                yDomain = 0...Chart.roundUp(max(largest, 1e-9))
+            }
         }
 
         /// The SVG element.
