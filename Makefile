@@ -9,14 +9,15 @@ PORT ?= 8080
 
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps test-deps model build serve test unit-test quality paper-pair-cosines integration-test trainer-test fuzz bench bench-encoder bench-equivalence bench-load bench-get-reward soak clean
+.PHONY: all deps test-deps model build serve test unit-test quality paper-pair-cosines integration-test check-monitoring trainer-test fuzz bench bench-encoder bench-equivalence bench-load bench-get-reward bench-collapse soak clean
 
 all: build
 
 deps:
 	@scripts/install-deps.sh
 
-# nginx and wrk, for the nginx integration test and bench/load.sh (not needed to build or serve).
+# nginx and wrk, for the nginx integration test and bench/load.sh; promtool (Debian's prometheus package) for
+# check-monitoring; chromium for the report's integration test. Not needed to build or serve.
 test-deps:
 	@scripts/install-deps.sh --test
 
@@ -58,6 +59,12 @@ paper-pair-cosines: deps model
 integration-test: build model test-deps $(VENV)/.installed
 	$(VENV)/bin/python -m pytest -q Tests/integration
 
+# docker/prometheus checked by promtool: the configuration, the alerting rules, and the rules' unit tests
+# (alerts.test.yml feeds them series and says which alerts fire when).
+check-monitoring: test-deps
+	cd docker/prometheus && promtool check config prometheus.yml \
+		&& promtool check rules alerts.yml && promtool test rules alerts.test.yml
+
 # OpenRLHF's, TRL's and verl's own code against the release binary (docs/trainers.md says what each test drives).
 trainer-test: build model $(TRAINER_VENV)/.installed
 	$(TRAINER_VENV)/bin/python -m pytest -q Tests/trainers
@@ -66,7 +73,7 @@ trainer-test: build model $(TRAINER_VENV)/.installed
 fuzz: deps
 	scripts/fuzz.sh $(FUZZ_SECONDS)
 
-test: unit-test quality integration-test trainer-test fuzz
+test: unit-test check-monitoring quality integration-test trainer-test fuzz
 
 bench: build $(VENV)/.installed
 	$(VENV)/bin/python bench/reward_bench.py

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what coreward builds and runs with, on Debian or Ubuntu: the C libraries (libmicrohttpd,
-# jansson, OpenBLAS, simdjson) and pkg-config; with --test also nginx and wrk. Idempotent: installs only what
-# is missing.
+# jansson, OpenBLAS, simdjson) and pkg-config; with --test also nginx, wrk, promtool and chromium. Idempotent:
+# installs only what is missing.
 # Used by `make` and by docker/Dockerfile alike.
 set -euo pipefail
 
@@ -11,10 +11,14 @@ for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
 done
 # --test: also what the tests and benchmarks run besides the build, nginx (Tests/integration/test_nginx.py
-# puts a real one in front of two replicas) and wrk (bench/load.sh). Any nginx package will do.
+# puts a real one in front of two replicas) and wrk (bench/load.sh). Any nginx package will do. promtool (Debian's
+# prometheus package) checks and unit-tests docker/prometheus (`make check-monitoring`); chromium opens the HTML
+# of `coreward report` headless (Tests/integration/test_report.py).
 if [ "${1:-}" = "--test" ]; then
     command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
     command -v wrk >/dev/null 2>&1 || missing+=(wrk)
+    command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
+    command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 fi
 
 if [ ${#missing[@]} -gt 0 ]; then
