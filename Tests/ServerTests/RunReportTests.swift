@@ -113,7 +113,7 @@ struct RunReportTests {
         for signal in ["answer_concentration", "consensus", "empty_rate"] {
             #expect(page.contains(#"<svg class="chart" data-signal="\#(signal)""#))
         }
-        #expect(page.contains("Not recorded by any step: answer_classes_per_group, mean_response_bytes, p10_response_bytes, mean_reward, views_agree_rate, label_accuracy."))
+        #expect(page.contains("Not recorded by any step: top_answer_share, answer_classes_per_group, mean_response_bytes, p10_response_bytes, mean_reward, views_agree_rate, label_accuracy."))
         #expect(Self.count("<tr class=", in: page) == 2)
         #expect(page.contains("<li>answer_concentration 0.80 is at least 0.50</li>"))
         #expect(page.contains(#"Verdict: <span class="state collapse_suspected">collapse_suspected</span>"#))

@@ -14,7 +14,7 @@ DASHBOARD = DOCKER / "grafana" / "dashboards" / "collapse-watch.json"
 
 # The run-history series on /metrics (docs/collapse-watch.md), with the values their labels take.
 METRICS = {"coreward_run_signal", "coreward_run_verdict", "coreward_run_steps_total"}
-SIGNALS = {"answer_concentration", "answer_classes_per_group", "consensus", "empty_rate", "mean_response_bytes",
+SIGNALS = {"answer_concentration", "top_answer_share", "answer_classes_per_group", "consensus", "empty_rate", "mean_response_bytes",
            "p10_response_bytes", "mean_reward", "views_agree_rate", "label_accuracy"}
 STATES = {"healthy", "warning", "collapse_suspected"}
 

@@ -3,6 +3,7 @@ extension RunReport {
     /// (the `signal` label of `coreward_run_signal`).
     public enum Signal: String, CaseIterable, Sendable {
         case answerConcentration = "answer_concentration"
+        case topAnswerShare = "top_answer_share"
         case answerClassesPerGroup = "answer_classes_per_group"
         case consensus
         case emptyRate = "empty_rate"
@@ -16,6 +17,7 @@ extension RunReport {
         public var meaning: String {
             switch self {
             case .answerConcentration: "share of groups whose pseudo-label is the batch's most common answer"
+            case .topAnswerShare: "share of all valid answers in the batch's most common answer class"
             case .answerClassesPerGroup: "distinct pseudo-label classes per group"
             case .consensus: "mean share of a view's valid votes won by its winner"
             case .emptyRate: "share of responses with no extractable answer"
