@@ -24,10 +24,11 @@ public final class Service: Sendable {
         self.apiKey = apiKey
         self.encoder = EncoderModel(directory: configuration.modelDirectory, workers: configuration.encoderWorkers)
         self.augmenter = Augmenter(settings: configuration.augmentation)
-        self.assembler = GroupAssembler(settings: configuration.assembly, metrics: metrics)
         let path = configuration.runs.statsLog
         self.runs = RunWatch(settings: configuration.runs, metrics: metrics,
                              log: path.isEmpty ? nil : try? StatsLog(path: path))
+        self.assembler = GroupAssembler(settings: configuration.assembly, metrics: metrics,
+                                        runWindows: RunWindows(watch: runs, settings: configuration.runs))
         AssemblyTimer.start(driving: assembler)
     }
 

@@ -66,3 +66,21 @@ def test_a_bad_run_name_is_a_400(server):
     for name in ["", "has space", "x/y", "a" * 129, 7]:
         found = problem(400, server.post("/v1/reward", {**batch("x", 1), "run": name}))
         assert found["pointer"] == "/run"
+
+
+def test_get_reward_groups_of_a_named_run_make_its_steps(start_server):
+    """/get_reward: a run named in the Co-Reward label; every --run-groups-per-step assembled groups are one step."""
+    server = start_server("--run-groups-per-step", "2")
+    queries, labels = [], []
+    for pair in range(4):
+        for view in (0, 1):
+            for i in range(2):
+                queries.append(f"so the answer is \\boxed{{{pair}}}")
+                labels.append(json.dumps({"pair_id": f"p{pair}", "view": view, "n": 2, "run": "openrlhf-1"}))
+    answer = server.post("/get_reward", {"query": queries, "labels": labels})
+    assert answer.status_code == 200, answer.text
+    history = server.get("/v1/runs/openrlhf-1").json()
+    assert [(s["step"], s["groups"], s["rollouts"]) for s in history["steps"]] == [(1, 2, 8), (2, 2, 8)]
+    assert history["steps"][0]["views_agree_rate"] == 1.0
+    bad = json.dumps({"pair_id": "q", "view": 0, "n": 2, "run": "no spaces allowed"})
+    assert problem(400, server.post("/get_reward", {"query": ["x"], "labels": [bad]}))["pointer"] == "/labels/0"

@@ -37,6 +37,13 @@ public struct AssembledGroup: Sendable {
     /// Throws what `RewardScorer` throws; it is given only views that hold samples, two or more, which it
     /// accepts, so an error here is a broken invariant that the caller reports.
     public func score(equivalence: Equivalence, reward: RewardKind = .binary) throws(CoreError) -> [[SampleScore]] {
+        try scoreWithGroup(equivalence: equivalence, reward: reward).scores
+    }
+
+    /// `score`, and the group as `RewardScorer` scored it (nil when fewer than two views hold samples), for
+    /// statistics over groups.
+    public func scoreWithGroup(equivalence: Equivalence, reward: RewardKind = .binary) throws(CoreError)
+        -> (scores: [[SampleScore]], group: ScoredGroup?) {
         let orders = views.map { samples in
             samples.indices.sorted { samples[$0].response.lexicographicallyPrecedes(samples[$1].response) }
         }
@@ -45,7 +52,7 @@ public struct AssembledGroup: Sendable {
             [SampleScore](repeating: SampleScore(reward: 0, viewsAgree: false, labelCorrect: label.map { _ in false }),
                           count: samples.count)
         }
-        guard present.count >= 2 else { return scores }
+        guard present.count >= 2 else { return (scores, nil) }
         let group = GroupAnswers(views: present.map { v in orders[v].map { views[v][$0].answer } }, label: label)
         let scorer = RewardScorer(options: RewardOptions(mode: .coReward, reward: reward, equivalence: equivalence))
         let scored = try scorer.score(group)
@@ -57,6 +64,6 @@ public struct AssembledGroup: Sendable {
                                                labelCorrect: correct)
             }
         }
-        return scores
+        return (scores, scored)
     }
 }

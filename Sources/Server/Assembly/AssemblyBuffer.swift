@@ -58,6 +58,8 @@ struct AssemblyBuffer {
         let n: Int
         var views: [[PendingSample]]
         var label: String?
+        /// The run the group's samples named (the first that named one), for the run's history.
+        var run: String?
         let opened: ContinuousClock.Instant
         let deadline: ContinuousClock.Instant
         var bytes = 0
@@ -114,6 +116,8 @@ struct AssemblyBuffer {
     struct Closed {
         var finished: [Waiter]
         var waited: Duration
+        /// For a group whose samples named a run: the run, the group as scored, its answers and response lengths.
+        var step: (run: String, group: ScoredGroup, answers: [String?], lengths: [UInt32])?
     }
 
     /// How the buffer is timed: from each group's first sample to its deadline, how long answers are kept for
@@ -273,6 +277,7 @@ struct AssemblyBuffer {
             return opened
         }()
         if group.label == nil { group.label = sample.label }
+        if group.run == nil { group.run = sample.run }
         return group
     }
 
@@ -299,8 +304,14 @@ struct AssemblyBuffer {
                         timing: Timing) -> Closed? {
         guard let group = remove(pairID) else { return nil }
         let scored: Result<[[SampleResult]], HTTPError>
+        var step: (run: String, group: ScoredGroup, answers: [String?], lengths: [UInt32])?
         do {
-            scored = .success(try Self.results(of: group, outcome))
+            let (results, scoredGroup) = try Self.results(of: group, outcome)
+            scored = .success(results)
+            if let run = group.run, let scoredGroup {
+                let samples = group.views.joined()
+                step = (run, scoredGroup, samples.map(\.answer), samples.map { UInt32(clamping: $0.response.count) })
+            }
         } catch {
             scored = .failure(HTTPError(500, "scoring the group of pair \"\(pairID)\" failed: \(error.detail)"))
         }
@@ -312,7 +323,7 @@ struct AssemblyBuffer {
             if let kept { waiter.carried.append(KeptSample(pairID: pairID, generation: kept, view: v,
                                                            response: group.views[v][i].response)) }
         }
-        return Closed(finished: finished, waited: now - group.opened)
+        return Closed(finished: finished, waited: now - group.opened, step: step)
     }
 
     /// Drops an open group without scoring it (shutdown: its samples are to be sent again, to a replica that
@@ -331,18 +342,18 @@ struct AssemblyBuffer {
 
     /// Every sample's answer, by view, scored by the group as it stands.
     private static func results(of group: OpenGroup, _ outcome: GroupAssembler.Outcome) throws(CoreError)
-        -> [[SampleResult]] {
+        -> ([[SampleResult]], ScoredGroup?) {
         let assembled = AssembledGroup(
             views: group.views.map { $0.map { AssembledGroup.Sample(response: $0.response, answer: $0.answer) } },
             label: group.label)
-        let scores = try assembled.score(equivalence: .math)
-        return zip(group.views, scores).map { samples, scores in
+        let (scores, scoredGroup) = try assembled.scoreWithGroup(equivalence: .math)
+        return (zip(group.views, scores).map { samples, scores in
             zip(samples, scores).map { pending, score in
                 SampleResult(reward: score.reward, answerFound: pending.answer.map(AnswerClasses.votes) ?? false,
                              groupComplete: outcome == .complete, assemblyTimeout: outcome != .complete,
                              viewsAgree: score.viewsAgree, labelCorrect: score.labelCorrect)
             }
-        }
+        }, scoredGroup)
     }
 
     /// Keeps a scored group's answers, by view and response bytes, in place of the pair's earlier ones; returns

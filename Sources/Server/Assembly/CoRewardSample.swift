@@ -11,11 +11,14 @@ struct CoRewardSample {
     let answer: String?
     /// The request's JSON Pointer to the sample's label, for errors.
     let pointer: String
+    /// The training run the sample belongs to, when its label names one (issue 17).
+    var run: String? = nil
 
     /// The memory a waiting sample holds, counted against `--assembly-max-bytes`: its texts plus a fixed share for
     /// the sample's and its request's bookkeeping (the request's body is not kept while it waits).
     var heldBytes: Int {
         response.count + (answer?.utf8.count ?? 0) + pairID.utf8.count + (label?.utf8.count ?? 0) + pointer.utf8.count
+            + (run?.utf8.count ?? 0)
             + Self.overhead
     }
 

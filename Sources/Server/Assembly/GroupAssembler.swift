@@ -70,12 +70,15 @@ final class GroupAssembler: Sendable {
     private let metrics: ServiceMetrics
     private let clock: @Sendable () -> ContinuousClock.Instant
     private let buffer = Mutex(AssemblyBuffer())
+    /// Where the scored groups of named runs go (issue 17).
+    private let runWindows: RunWindows?
 
     /// `clock` tells the time for deadlines and retention (the continuous clock unless a test gives its own).
-    init(settings: AssemblySettings, metrics: ServiceMetrics,
+    init(settings: AssemblySettings, metrics: ServiceMetrics, runWindows: RunWindows? = nil,
          clock: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }) {
         self.settings = settings
         self.metrics = metrics
+        self.runWindows = runWindows
         self.clock = clock
     }
 
@@ -234,6 +237,9 @@ final class GroupAssembler: Sendable {
                        now: ContinuousClock.Instant, timing: AssemblyBuffer.Timing) -> [AssemblyBuffer.Waiter] {
         guard let closed = buffer.close(pairID, as: outcome, now: now, timing: timing) else { return [] }
         metrics.assemblyGroupDone(outcome: outcome.metricLabel, wait: closed.waited)
+        if let step = closed.step {
+            runWindows?.add(run: step.run, group: step.group, answers: step.answers, lengths: step.lengths)
+        }
         return closed.finished
     }
 

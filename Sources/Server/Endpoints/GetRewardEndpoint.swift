@@ -122,7 +122,8 @@ struct GetRewardEndpoint {
             if let coReward {
                 samples.append(.coReward(CoRewardSample(
                     pairID: coReward.pairID, view: coReward.view, n: coReward.n, views: coReward.views,
-                    label: coReward.label, response: Array(response), answer: answer, pointer: labelPointer)))
+                    label: coReward.label, response: Array(response), answer: answer, pointer: labelPointer,
+                    run: coReward.run)))
             } else if let groundTruth {
                 samples.append(.groundTruth(answer: answer, label: groundTruth))
             }
@@ -150,6 +151,7 @@ struct GetRewardEndpoint {
         var n: Int
         var views: Int
         var label: String?
+        var run: String?
     }
 
     /// Reads a label whose text is a JSON object as a Co-Reward label; nil for any other text (a ground truth).
@@ -190,7 +192,7 @@ struct GetRewardEndpoint {
         let explain = "a Co-Reward label is a JSON object {\"pair_id\": \"...\", \"view\": 0, \"n\": 8, \"views\": 2, \"label\": \"optional ground truth\"}"
         let fields: [String: JSONNode]
         do {
-            fields = try object.fields(at: "", allowed: ["pair_id", "view", "n", "views", "label"])
+            fields = try object.fields(at: "", allowed: ["pair_id", "view", "n", "views", "label", "run"])
         } catch {
             throw .badField(pointer, "\(error.detail) (\(explain))")
         }
@@ -228,7 +230,14 @@ struct GetRewardEndpoint {
             }
             label = text
         }
-        return CoRewardLabel(pairID: pairID, view: view, n: n, views: views, label: label)
+        var run: String?
+        if let node = fields["run"], node.kind != .null {
+            guard let name = node.string, RunHistory.isValidName(name) else {
+                throw .badField(pointer, "\"run\" in the Co-Reward label must be a run name: 1 to 128 letters, digits and . _ : -")
+            }
+            run = name
+        }
+        return CoRewardLabel(pairID: pairID, view: view, n: n, views: views, label: label, run: run)
     }
 
     /// The response part of a query: what follows the prompt (where the prompt is a prefix, or else where it first
