@@ -13,6 +13,8 @@ struct Scalar: Sendable {
     /// True when a literal has a large denominator (a long decimal such as 3.141592653589793): such an
     /// expression is never matched against a float-evaluated one by tolerance.
     let hasLongLiteral: Bool
+    /// For an approximate constant, its split into a rational part and rational multiples of other terms.
+    let terms: Irrationality.Terms?
 
     static let sampleCount = 6
 
@@ -37,6 +39,7 @@ struct Scalar: Sendable {
         if vars.isEmpty {
             value = ev.value(n)
             samples = []
+            if case .approx = value { terms = Irrationality.Terms(n) } else { terms = nil }
         } else {
             value = .fail
             var s: [Value] = []
@@ -47,6 +50,7 @@ struct Scalar: Sendable {
                 s.append(ev.value(n))
             }
             samples = s
+            terms = nil
         }
     }
 
@@ -150,7 +154,7 @@ struct Scalar: Sendable {
     /// Equivalence of two scalars.
     static func equal(_ a: Scalar, _ b: Scalar) -> Bool {
         if a.structural == b.structural { return true }
-        if a.vars.isEmpty && b.vars.isEmpty { return valuesEqual(a.value, b.value) }
+        if a.vars.isEmpty && b.vars.isEmpty { return valuesEqual(a.value, b.value) && !provablyDifferent(a, b) }
         // Sample points depend only on (variable name, index), so answers over different variable sets
         // can be compared point by point (a variable that one side lacks simply does not matter to it).
         if !a.evaluable || !b.evaluable { return false }
@@ -166,6 +170,18 @@ struct Scalar: Sendable {
             valid += 1
         }
         return valid >= 3
+    }
+
+    /// True when two constants that are numerically equal differ by an exact argument (`Irrationality`):
+    /// `\pi + 10^{-14}` is not `\pi`, `e^{-50}` is not 0.
+    static func provablyDifferent(_ a: Scalar, _ b: Scalar) -> Bool {
+        switch (a.value, b.value) {
+        case (.approx, .approx), (.exact, .approx), (.approx, .exact):
+            guard let ta = a.terms ?? Irrationality.Terms(a.node), let tb = b.terms ?? Irrationality.Terms(b.node) else { return false }
+            return Irrationality.Terms.differ(ta, tb)
+        default:
+            return false
+        }
     }
 
     /// True when f = c * g for a constant c (non-zero; positive when requested) at every sample.
