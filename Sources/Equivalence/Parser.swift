@@ -4,6 +4,8 @@ struct Parser {
     private var p = 0
     private var depth = 0
     private var absDepth = 0
+    /// Above zero while a trigonometric function's argument is parsed (degree signs there become radians).
+    private var trigDepth = 0
     private var steps = 0
     /// Set when the input could not be parsed cleanly.
     private(set) var failed = false
@@ -23,6 +25,18 @@ struct Parser {
         "cosh", "tanh", "ln", "log", "lg", "exp", "sqrt", "abs", "floor", "ceil", "max", "min", "gcd", "lcm", "det",
     ]
     private static let userFunctionLetters: Set<String> = ["f", "g", "h", "F", "G", "H", "P", "Q", "W"]
+
+    /// The functions whose argument is an angle.
+    private static let trigonometric: Set<String> = ["sin", "cos", "tan", "sec", "csc", "cot"]
+
+    /// True for a token naming a trigonometric function (`\sin`, `cos`, `tan` glued to its argument as `tanx`).
+    static func isTrigonometric(_ tok: Token) -> Bool {
+        switch tok {
+        case .command(let c): return trigonometric.contains(c)
+        case .ident(let s): return trigonometric.contains(where: { s.hasPrefix($0) })
+        default: return false
+        }
+    }
 
     static func isSeparatorWord(_ s: String) -> Bool { s == "and" || s == "or" || s == "und" || s == "et" }
 
@@ -169,13 +183,16 @@ struct Parser {
         var parts = [first]
         var other = false
         while case .command(let c)? = cur, c == "cup" || c == "cap" || c == "setminus" {
-            if c != "cup" { other = true }
             p += 1
-            parts.append(parseRatio())
+            let next = parseRatio()
+            switch c {
+            case "cup": parts.append(next)
+            case "setminus": parts = [.fn("setminus", [parts.count == 1 ? parts[0] : .union(parts), next])] // left to right
+            default: other = true
+            }
         }
-        if parts.count == 1 { return first }
         if other { return .opaque("setop") }
-        return .union(parts)
+        return parts.count == 1 ? parts[0] : .union(parts)
     }
 
     private mutating func parseRatio() -> Node {
@@ -362,6 +379,9 @@ struct Parser {
             if tok == .symbol(ASCII.exclamation) {
                 p += 1
                 n = .fn("fact", [n])
+            } else if tok == Lexer.degree {
+                p += 1
+                if trigDepth > 0 { n = .mul([n, .div(.const("pi"), .num(Rational(180)))]) }
             } else if tok == .symbol(ASCII.apostrophe) {
                 p += 1
                 if case .sym(let s) = n { n = .sym(s + "'") } else { n = .fn("prime", [n]) }
@@ -419,6 +439,36 @@ struct Parser {
         }
     }
 
+    /// A numeral followed by a base subscript (`_2`, `_{8}`; bases 2 to 10, every digit below the base): its
+    /// exact value and the number of subscript tokens; nil otherwise (then `101_2` stays a name).
+    private static func basedNumber(_ whole: [UInt8], _ frac: [UInt8], _ t: [Token], _ p: Int) -> (Node, Int)? {
+        guard p + 1 < t.count, t[p] == .symbol(ASCII.underscore) else { return nil }
+        var baseDigits: [UInt8] = []
+        var used = 0
+        if case .number(let bw, let bf) = t[p + 1], bf.isEmpty, bw.count == 1 {
+            baseDigits = bw
+            used = 2
+        } else if p + 3 < t.count, t[p + 1] == .symbol(ASCII.openBrace), case .number(let bw, let bf) = t[p + 2], bf.isEmpty,
+                  bw.count <= 2, t[p + 3] == .symbol(ASCII.closeBrace) {
+            baseDigits = bw
+            used = 4
+        } else {
+            return nil
+        }
+        let base = baseDigits.reduce(0) { $0 * 10 + ASCII.digitValue($1) }
+        guard base >= 2, base <= 10, !(whole + frac).contains(where: { ASCII.digitValue($0) >= base }) else { return nil }
+        var n = BigInt.zero
+        for c in whole + frac { n = n * BigInt(base) + BigInt(ASCII.digitValue(c)) }
+        guard let scale = BigInt(base).power(frac.count), let r = Rational(n, scale) else { return nil }
+        return (.num(r), used)
+    }
+
+    /// True for a token that would bind tighter than `/` to what precedes it (a power, a factorial, a subscript).
+    private static func continuesFactor(_ tok: Token) -> Bool {
+        tok == .symbol(ASCII.caret) || tok == .symbol(ASCII.exclamation) || tok == .symbol(ASCII.underscore)
+            || tok == .symbol(ASCII.period)
+    }
+
     static func letterNode(_ s: String) -> Node {
         switch s {
         case "e": return .const("e")
@@ -467,6 +517,19 @@ struct Parser {
                     let e = Parser.numberNode(ew, [])
                     return .mul([n, .pow(.num(Rational(10)), negExp ? .neg(e) : e)])
                 }
+            }
+            // A numeral in another base: 101_2, 0.01_{2}, 17_{8}.
+            if let (value, used) = Parser.basedNumber(whole, frac, t, p) {
+                p += used
+                return value
+            }
+            // Mixed number written with a space: 5 1/4 (a proper fraction of integers right after an integer).
+            if frac.isEmpty, p + 2 < t.count, case .number(let nw, let nf) = t[p], nf.isEmpty, t[p + 1] == .symbol(ASCII.slash),
+               case .number(let dw, let df) = t[p + 2], df.isEmpty, p + 3 == t.count || !Parser.continuesFactor(t[p + 3]),
+               case .num(let rn) = Parser.numberNode(nw, []), case .num(let rd) = Parser.numberNode(dw, []), !rd.isZero,
+               let q = rn / rd, q.numerator < q.denominator {
+                p += 3
+                return .add([n, .num(q)])
             }
             // Mixed number: 12\frac{3}{5}.
             if frac.isEmpty, cur == .command("frac") {
@@ -622,6 +685,9 @@ struct Parser {
     }
 
     private mutating func parseFunction(_ name: String) -> Node {
+        let isTrig = Parser.trigonometric.contains(name)
+        if isTrig { trigDepth += 1 }
+        defer { if isTrig { trigDepth -= 1 } }
         var power: Node? = nil
         var base: Node? = nil
         if cur == .symbol(ASCII.caret) {
