@@ -251,9 +251,9 @@ extension Evaluator {
         return .exact(ExactComplex(Rational(integer: acc)))
     }
 
-    /// n(n-1)...(n-k+1)/k! for a rational n and an integer 0 ≤ k ≤ `EquivalenceLimits.binomialBottom`.
+    /// n(n-1)...(n-k+1)/k! for a rational n and an integer 0 ≤ k ≤ `EquivalenceLimits.fallingBinomialBottom`.
     private mutating func fallingBinomial(_ n: Rational, _ kr: Rational) -> Value {
-        guard let k = kr.numerator.intValue, k >= 0, k <= EquivalenceLimits.binomialBottom else { return .fail }
+        guard let k = kr.numerator.intValue, k >= 0, k <= EquivalenceLimits.fallingBinomialBottom else { return .fail }
         var acc = Rational.one
         for i in 0..<k {
             guard let term = n - Rational(i), let divided = term / Rational(i + 1), spend(acc, divided),

@@ -25,6 +25,8 @@ enum FormBuilder {
         case .rel(let sides, let ops):
             return relation(sides, ops, d)
         case .text(let s):
+            // The reals in words are the real line.
+            if FormBuilder.realsInWords.contains(s) { return build(.tuple([.neg(.const("inf")), .const("inf")], open: ASCII.openParen, close: ASCII.closeParen), d) }
             return .text(s)
         case .ellipsis:
             return .text("...")
@@ -58,6 +60,12 @@ enum FormBuilder {
         }
         return items.map { .div($0, first) }
     }
+
+    /// Phrases that name the set of real numbers.
+    static let realsInWords: Set<String> = [
+        "all real numbers", "all reals", "real numbers", "the real numbers", "all real values", "all real x",
+        "the set of all real numbers", "the set of real numbers",
+    ]
 
     /// Matrix sums, scalar multiples and products, computed cell by cell (small matrices only).
     static func matrixValue(_ n: Node, _ depth: Int) -> [[Node]]? {

@@ -15,7 +15,7 @@ enum Irrationality {
         "sin", "cos", "tan", "sec", "csc", "cot", "sinh", "cosh", "tanh", "exp", "arcsin", "arctan", "arccot",
     ]
     /// Largest tree inspected (the answers' constants are small; bigger ones keep the numeric verdict).
-    private static let maxNodes = 60
+    private static let maxNodes = 100
 
     /// The exact real rational value of a variable-free node, if it has one.
     static func rational(_ n: Node) -> Rational? {

@@ -1,7 +1,7 @@
 /// The intervals that a one-variable condition describes (internal): `2x - 1 < 3` is `(-\infty, 2)`,
 /// `|x| \le 4` is `[-4, 4]`, `|x+2| < 1` is `(-3, -1)`, `x \ne 5` is `(-\infty, 5) \cup (5, \infty)`,
-/// `-1 < x + 2 \le 4` is `(-3, 2]`. Only conditions on αx + β (α, β exact rationals, α ≠ 0) or on its absolute
-/// value are read; anything else has no interval.
+/// `-1 < x + 2 \le 4` is `(-3, 2]`, `1 \le |z| \le 2` is `[-2, -1] \cup [1, 2]`. Only conditions on αx + β
+/// (α, β exact rationals, α ≠ 0) or on its absolute value are read; anything else has no interval.
 enum SolutionSet {
     /// αx + β in one variable.
     struct Linear {
@@ -95,12 +95,24 @@ enum SolutionSet {
             s.reverse()
             o = o.reversed().map { flipped[$0] ?? $0 }
         }
-        guard o.allSatisfy({ $0 == "<" || $0 == "<=" }), !Scalar.hasVariables(s[0]), !Scalar.hasVariables(s[2]),
-              let l = linear(s[1]) else { return nil }
-        var lo = build(solve(s[0], l))
-        var hi = build(solve(s[2], l))
-        var closedLow = o[0] == "<="
-        var closedHigh = o[1] == "<="
+        guard o.allSatisfy({ $0 == "<" || $0 == "<=" }), !Scalar.hasVariables(s[0]), !Scalar.hasVariables(s[2]) else { return nil }
+        if case .fn("abs", let args) = s[1], args.count == 1, let l = linear(args[0]), isPositive(s[0]) {
+            // lo < |u| < hi: u in (-hi, -lo) or (lo, hi).
+            let negative = oneInterval(.neg(s[2]), o[1], .neg(s[0]), o[0], l, build)
+            let positive = oneInterval(s[0], o[0], s[2], o[1], l, build)
+            return .union([negative, positive])
+        }
+        guard let l = linear(s[1]) else { return nil }
+        return oneInterval(s[0], o[0], s[2], o[1], l, build)
+    }
+
+    /// The x with `lo op1 αx+β op2 hi` (op1, op2: `<` or `<=`).
+    private static func oneInterval(_ low: Node, _ op1: String, _ high: Node, _ op2: String, _ l: Linear,
+                                    _ build: (Node) -> Form) -> Form {
+        var lo = build(solve(low, l))
+        var hi = build(solve(high, l))
+        var closedLow = op1 == "<="
+        var closedHigh = op2 == "<="
         if l.a.isNegative {
             swap(&lo, &hi)
             swap(&closedLow, &closedHigh)
