@@ -6,6 +6,8 @@ struct Parser {
     private var absDepth = 0
     /// Above zero while a trigonometric function's argument is parsed (degree signs there become radians).
     private var trigDepth = 0
+    /// Above zero while an exponent is parsed (`x^2 1/2` is not x to a mixed number).
+    private var exponentDepth = 0
     private var steps = 0
     /// Set when the input could not be parsed cleanly.
     private(set) var failed = false
@@ -353,7 +355,11 @@ struct Parser {
 
     private mutating func parseExponent() -> Node {
         guard enter() else { return .opaque("?") }
-        defer { depth -= 1 }
+        exponentDepth += 1
+        defer {
+            depth -= 1
+            exponentDepth -= 1
+        }
         if cur == .symbol(ASCII.minus) { p += 1; return .neg(parseExponent()) }
         if cur == .symbol(ASCII.plus) { p += 1; return parseExponent() }
         var e: Node
@@ -524,7 +530,7 @@ struct Parser {
                 return value
             }
             // Mixed number written with a space: 5 1/4 (a proper fraction of integers right after an integer).
-            if frac.isEmpty, p + 2 < t.count, case .number(let nw, let nf) = t[p], nf.isEmpty, t[p + 1] == .symbol(ASCII.slash),
+            if frac.isEmpty, exponentDepth == 0, p + 2 < t.count, case .number(let nw, let nf) = t[p], nf.isEmpty, t[p + 1] == .symbol(ASCII.slash),
                case .number(let dw, let df) = t[p + 2], df.isEmpty, p + 3 == t.count || !Parser.continuesFactor(t[p + 3]),
                case .num(let rn) = Parser.numberNode(nw, []), case .num(let rd) = Parser.numberNode(dw, []), !rd.isZero,
                let q = rn / rd, q.numerator < q.denominator {
