@@ -72,18 +72,31 @@ enum Irrationality {
         guard let q = rational(exponent), !q.isZero else { return false }
         if case .const("e") = base { return true }
         if case .const("pi") = base { return q.isInteger }
-        guard !q.isInteger, let r = rational(base), !r.isNegative, !r.isZero,
-              let k = q.denominator.intValue, k <= EquivalenceLimits.rootIndex,
-              r.numerator.bitWidth + r.denominator.bitWidth <= EquivalenceLimits.rootOperandBits else { return false }
+        guard !q.isInteger, let r = rational(base), !r.isNegative, !r.isZero else { return false }
+        return irrationalRoot(r, q.denominator.intValue ?? Int.max)
+    }
+
+    /// True when the k-th root of a positive rational r is irrational: exactly for small k; for a k larger
+    /// than `EquivalenceLimits.rootIndex`, because r ≠ 1 is a k-th power s^k only if its numerator or
+    /// denominator has at least k bits.
+    private static func irrationalRoot(_ r: Rational, _ k: Int) -> Bool {
+        if r == .one || k < 2 { return false }
+        if k > EquivalenceLimits.rootIndex {
+            return r.numerator.bitWidth < k && r.denominator.bitWidth < k
+        }
+        guard r.numerator.bitWidth + r.denominator.bitWidth <= EquivalenceLimits.rootOperandBits else { return false }
         return r.root(k) == nil
     }
 
     private static func irrationalFunction(_ f: String, _ args: [Node]) -> Bool {
         switch f {
         case "sqrt":
-            guard args.count == 1, let r = rational(args[0]), !r.isNegative, !r.isZero,
-                  r.numerator.bitWidth + r.denominator.bitWidth <= EquivalenceLimits.rootOperandBits else { return false }
-            return r.root(2) == nil
+            guard args.count == 1, let r = rational(args[0]), !r.isNegative, !r.isZero else { return false }
+            return irrationalRoot(r, 2)
+        case "root":
+            guard args.count == 2, let n = rational(args[0]), n.isInteger, let k = n.numerator.intValue,
+                  let r = rational(args[1]), !r.isNegative, !r.isZero else { return false }
+            return irrationalRoot(r, k)
         case "ln":
             guard args.count == 1, let r = rational(args[0]), !r.isNegative, !r.isZero else { return false }
             return r != .one
