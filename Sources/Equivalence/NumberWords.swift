@@ -20,7 +20,7 @@ enum NumberWords {
     /// The lower-cased word of an identifier or text-word token.
     private static func word(_ t: Token?) -> String? {
         switch t {
-        case .ident(let s)?, .word(let s)?: return s.lowercased()
+        case .ident(let s)?, .word(let s)?: return s.utf8.contains(where: ASCII.isUppercase) ? s.lowercased() : s
         default: return nil
         }
     }

@@ -13,8 +13,6 @@ struct Scalar: Sendable {
     /// True when a literal has a large denominator (a long decimal such as 3.141592653589793): such an
     /// expression is never matched against a float-evaluated one by tolerance.
     let hasLongLiteral: Bool
-    /// For an approximate constant, its split into a rational part and rational multiples of other terms.
-    let terms: Irrationality.Terms?
 
     static let sampleCount = 6
 
@@ -39,7 +37,6 @@ struct Scalar: Sendable {
         if vars.isEmpty {
             value = ev.value(n)
             samples = []
-            if case .approx = value { terms = Irrationality.Terms(n) } else { terms = nil }
         } else {
             value = .fail
             var s: [Value] = []
@@ -50,7 +47,6 @@ struct Scalar: Sendable {
                 s.append(ev.value(n))
             }
             samples = s
-            terms = nil
         }
     }
 
@@ -173,11 +169,12 @@ struct Scalar: Sendable {
     }
 
     /// True when two constants that are numerically equal differ by an exact argument (`Irrationality`):
-    /// `\pi + 10^{-14}` is not `\pi`, `e^{-50}` is not 0.
+    /// `\pi + 10^{-14}` is not `\pi`, `e^{-50}` is not 0. Asked only after the numeric test said equal, so
+    /// the terms are split then rather than for every answer.
     static func provablyDifferent(_ a: Scalar, _ b: Scalar) -> Bool {
         switch (a.value, b.value) {
         case (.approx, .approx), (.exact, .approx), (.approx, .exact):
-            guard let ta = a.terms ?? Irrationality.Terms(a.node), let tb = b.terms ?? Irrationality.Terms(b.node) else { return false }
+            guard let ta = Irrationality.Terms(a.node), let tb = Irrationality.Terms(b.node) else { return false }
             return Irrationality.Terms.differ(ta, tb)
         default:
             return false
