@@ -46,6 +46,7 @@ enum ClockTime {
         return Reading(seconds: hours24 * 3600 + minutes * 60 + secs, bare: bare)
     }
 
+    /// The value of a run of decimal digits (at most two here).
     private static func number(_ digits: [UInt8]) -> Int { digits.reduce(0) { $0 * 10 + ASCII.digitValue($1) } }
 
     /// The value of a two-digit number token (`05`), else nil.

@@ -3,13 +3,20 @@
 enum IntervalSet {
     /// One interval: its end forms, their real values (±infinity allowed) and which ends are closed.
     private struct Piece {
+        /// The lower end, as written.
         var low: Form
+        /// The upper end, as written.
         var high: Form
+        /// The lower end's value (-infinity allowed).
         var lowValue: Double
+        /// The upper end's value (infinity allowed).
         var highValue: Double
+        /// True for `[`.
         var closedLow: Bool
+        /// True for `]`.
         var closedHigh: Bool
 
+        /// The interval as a form.
         var form: Form {
             .tuple([low, high], open: closedLow ? ASCII.openBracket : ASCII.openParen,
                    close: closedHigh ? ASCII.closeBracket : ASCII.closeParen)

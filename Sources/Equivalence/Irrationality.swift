@@ -29,6 +29,7 @@ enum Irrationality {
         return irrational(n)
     }
 
+    /// `provablyIrrational` without the size check, recursively.
     private static func irrational(_ n: Node) -> Bool {
         switch n {
         case .const(let c): return c == "pi" || c == "e"
@@ -88,6 +89,7 @@ enum Irrationality {
         return r.root(k) == nil
     }
 
+    /// A function of a rational that is irrational: roots of non-powers, ln of r ≠ 1, and the transcendental ones.
     private static func irrationalFunction(_ f: String, _ args: [Node]) -> Bool {
         switch f {
         case "sqrt":

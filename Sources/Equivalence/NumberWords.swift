@@ -118,6 +118,7 @@ enum NumberWords {
         return words > 0 ? (total + group, end) : nil
     }
 
+    /// 10^p for the small powers of `multipliers`.
     private static func pow10(_ p: Int) -> Int {
         var r = 1
         for _ in 0..<p { r *= 10 }

@@ -5,7 +5,9 @@
 enum SolutionSet {
     /// αx + β in one variable.
     struct Linear {
+        /// α, the coefficient of the variable (never zero).
         let a: Rational
+        /// β, the constant term.
         let b: Rational
     }
 
@@ -37,6 +39,7 @@ enum SolutionSet {
         return nil
     }
 
+    /// Each operator with its sides swapped.
     private static let flipped = ["<": ">", "<=": ">=", ">": "<", ">=": "<=", "!=": "!="]
 
     /// `(c - β) / α`, or c itself for the bare variable.
@@ -45,11 +48,14 @@ enum SolutionSet {
         return .div(.add([c, .neg(.num(l.b))]), .num(l.a))
     }
 
+    /// The interval from lo to hi with the given ends closed.
     private static func interval(_ lo: Form, _ hi: Form, closedLow: Bool, closedHigh: Bool) -> Form {
         .tuple([lo, hi], open: closedLow ? ASCII.openBracket : ASCII.openParen, close: closedHigh ? ASCII.closeBracket : ASCII.closeParen)
     }
 
+    /// `\infty` as an interval end.
     private static var infinity: Form { .scalar(Scalar(.const("inf"))) }
+    /// `-\infty` as an interval end.
     private static var minusInfinity: Form { .scalar(Scalar(.neg(.const("inf")))) }
 
     /// `lhs op rhs` with one side constant.
