@@ -72,6 +72,7 @@ enum ProseExtraction {
         if let seg { options.append(seg) }
         if let bold = lastBold(region) { options.append(bold) }
         if let t = isTail(region) { options.append(t) }
+        if let time = lastClockTime(region) { options.append(time) }
         if let run = mathRun(region, last: !fromMarker) { options.append(run) }
         var best: (end: Int, text: String)? = nil
         for o in options where o.end > (best?.end ?? -1) { best = o }
@@ -174,6 +175,49 @@ enum ProseExtraction {
         ASCII.space, ASCII.equals, ASCII.comma, ASCII.period, ASCII.openParen, ASCII.plus, ASCII.minus, ASCII.asterisk,
         ASCII.slash,
     ]
+
+    /// The last clock time in prose ("leaves at 7:15 a.m."): `H:MM`, `H:MM:SS`, either with a.m./p.m., or
+    /// `H a.m.`, with where it ends; a bare number run would lose the minutes and the a.m./p.m.
+    private static func lastClockTime(_ b: [UInt8]) -> (end: Int, text: String)? {
+        var found: (end: Int, text: String)? = nil
+        var i = 0
+        while i < b.count {
+            guard ASCII.isDigit(b[i]), i == 0 || !ASCII.isAlphanumeric(b[i - 1]) else { i += 1; continue }
+            let start = i
+            var k = i
+            while k < b.count && k - start < 2 && ASCII.isDigit(b[k]) { k += 1 }
+            var colonParts = 0
+            while colonParts < 2, k + 2 < b.count, b[k] == ASCII.colon, ASCII.isDigit(b[k + 1]), ASCII.isDigit(b[k + 2]),
+                  k + 3 == b.count || !ASCII.isDigit(b[k + 3]) {
+                k += 3
+                colonParts += 1
+            }
+            let meridiemEnd = ProseExtraction.meridiemEnd(b, from: k)
+            if (colonParts > 0 || meridiemEnd != nil) && (k == b.count || !ASCII.isDigit(b[k])) {
+                let end = meridiemEnd ?? k
+                // Ranked by where it ends, spaces included, as a number run that it contains would be.
+                var rankEnd = end
+                while rankEnd < b.count && b[rankEnd] == ASCII.space { rankEnd += 1 }
+                found = (rankEnd, String(decoding: b[start..<end], as: UTF8.self))
+            }
+            i = Swift.max(k, i + 1)
+        }
+        return found
+    }
+
+    /// Where `am`, `a.m.`, `PM`, ... ends after optional spaces at `k` (the next byte must not be a letter).
+    private static func meridiemEnd(_ b: [UInt8], from start: Int) -> Int? {
+        var k = start
+        while k < b.count && b[k] == ASCII.space { k += 1 }
+        guard k < b.count, [UInt8(ascii: "a"), UInt8(ascii: "p")].contains(ASCII.lowercased(b[k])) else { return nil }
+        k += 1
+        if k < b.count && b[k] == ASCII.period { k += 1 }
+        guard k < b.count, ASCII.lowercased(b[k]) == UInt8(ascii: "m") else { return nil }
+        k += 1
+        if k < b.count && b[k] == ASCII.period { k += 1 }
+        if k < b.count && ASCII.isLetter(b[k]) { return nil }
+        return k
+    }
 
     private static func mathRun(_ b: [UInt8], last: Bool) -> (end: Int, text: String)? {
         func isMath(_ c: UInt8) -> Bool {

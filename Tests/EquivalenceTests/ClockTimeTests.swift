@@ -24,4 +24,14 @@ struct ClockTimeTests {
     func clockTimes(_ p: (String, String)) {
         #expect(ClockTimeTests.same(p.0, p.1))
     }
+
+    /// A sentence's clock time is the whole time, not its last number.
+    @Test(arguments: [
+        ("The train leaves at 7:15 a.m.", "7:15 a.m.", true), ("The train leaves at 7:15 a.m.", "The train leaves at 7:15 p.m.", false),
+        ("We meet at 14:05 today", "2:05 p.m.", true), ("The store opens at 9 am and closes at 5 pm.", "17:00", true),
+        ("So there are 8 in total", "8", true),
+    ])
+    func timesInProse(_ p: (String, String, Bool)) {
+        #expect(ClockTimeTests.same(p.0, p.1) == p.2)
+    }
 }
