@@ -3,6 +3,8 @@
 ///
 /// Only cardinal English words are read (no ordinals, no plurals such as "thousands", which count no exact
 /// amount). Multipliers stay exact: a numeral's decimal point is moved, never multiplied in floating point.
+/// A multiplier word after anything else (`\frac12 \text{ million}`, `10^3 \text{ thousand}`) is multiplied in
+/// by the parser, where other words after a value are dropped as units.
 enum NumberWords {
     /// Words worth less than a hundred.
     private static let small: [String: Int] = [
@@ -16,6 +18,11 @@ enum NumberWords {
     ]
     /// Multiplier words and their powers of ten ("hundred" multiplies only what follows the last multiplier).
     private static let multipliers: [String: Int] = ["hundred": 2, "thousand": 3, "million": 6, "billion": 9, "trillion": 12]
+
+    /// The power of ten of a multiplier word (`thousand` is 3), any case; nil for other words.
+    static func multiplierPower(_ word: String) -> Int? {
+        multipliers[word.utf8.contains(where: ASCII.isUppercase) ? word.lowercased() : word]
+    }
 
     /// The lower-cased word of an identifier or text-word token.
     private static func word(_ t: Token?) -> String? {
@@ -32,7 +39,8 @@ enum NumberWords {
         out.reserveCapacity(tokens.count)
         var i = 0
         while i < tokens.count {
-            if case .number(let whole, let fraction) = tokens[i], let (power, end) = multiplierRun(tokens, from: i + 1) {
+            if case .number(let whole, let fraction) = tokens[i], !(i > 0 && takesBareArgument(tokens[i - 1])),
+               let (power, end) = multiplierRun(tokens, from: i + 1) {
                 out.append(shifted(whole: whole, fraction: fraction, by: power))
                 i = end
                 continue
@@ -46,6 +54,16 @@ enum NumberWords {
             i += 1
         }
         return out
+    }
+
+    /// True for a token whose argument may be bare digits (`\frac12`, `10^3`, `x_2`): the digits there are not
+    /// the whole numeral a multiplier word scales (the parser multiplies `\frac12 \text{ million}` instead).
+    private static func takesBareArgument(_ t: Token) -> Bool {
+        switch t {
+        case .symbol(ASCII.caret), .symbol(ASCII.underscore): return true
+        case .command(let c): return c == "frac" || c == "binom" || c == "sqrt"
+        default: return false
+        }
     }
 
     /// Multiplier words right after a numeral (`hundred`, one of `thousand` ... `trillion`, or `hundred`

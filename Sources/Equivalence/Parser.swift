@@ -252,15 +252,23 @@ struct Parser {
         }
     }
 
-    private mutating func skipWordsAsUnits() -> Bool {
+    /// Skips unit words after a factor (`5 \text{ cm}`); a multiplier word among them (`\frac12 \text{ million}`)
+    /// is not dropped but returned as a power of ten to multiply by. False when there was no word.
+    private mutating func skipWordsAsUnits(multipliers: inout [Node]) -> Bool {
         var any = false
         defer {
             // Words followed by more mathematics are prose, not units.
             if any && startsImplicitFactor(cur) { leadingWords = true }
         }
         while isWordToken(cur) {
+            if case .word(let w)? = cur, let power = NumberWords.multiplierPower(w) {
+                multipliers.append(.pow(.num(Rational(10)), .num(Rational(power))))
+            } else if case .ident(let w)? = cur, let power = NumberWords.multiplierPower(w) {
+                multipliers.append(.pow(.num(Rational(10)), .num(Rational(power))))
+            } else {
+                droppedWords += 1
+            }
             p += 1
-            droppedWords += 1
             any = true
             if cur == .symbol(ASCII.caret) { // unit^2
                 p += 1
@@ -303,7 +311,7 @@ struct Parser {
                 let d = parseUnary()
                 let n: Node = factors.count == 1 ? factors[0] : .mul(factors)
                 factors = [.div(n, d)]
-            } else if skipWordsAsUnits() {
+            } else if skipWordsAsUnits(multipliers: &factors) {
                 continue
             } else if startsImplicitFactor(tok) {
                 if case .number = tok, case .num? = factors.last { break }

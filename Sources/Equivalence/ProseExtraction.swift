@@ -87,8 +87,11 @@ enum ProseExtraction {
             if let pos = find(lower(region), Array(m.utf8), last: true) {
                 var tail = sentence(region, from: pos + m.utf8.count)
                 if let f = tail.first, ASCII.isDigit(f) {
+                    let whole = tail
                     while let l = tail.last, !ASCII.isDigit(l) && l != ASCII.closeParen && l != ASCII.closeBracket
                         && l != ASCII.closeBrace { tail.removeLast() }
+                    // "is 4 thousand people": the multiplier stays, the unit goes.
+                    if let e = multiplierEnd(whole, from: tail.count) { tail = Array(whole[0..<e]) }
                 }
                 // A tail that starts with a word ("is a zero matrix: ...") is prose, not an answer.
                 if tail.count >= 2, ASCII.isLetter(tail[0]), ASCII.isLetter(tail[1]) { continue }
@@ -205,6 +208,16 @@ enum ProseExtraction {
         return found
     }
 
+    /// Where a multiplier word (`thousand`, `million`, ...) right after `start` (spaces allowed) ends, else nil.
+    private static func multiplierEnd(_ b: [UInt8], from start: Int) -> Int? {
+        var k = start
+        while k < b.count && b[k] == ASCII.space { k += 1 }
+        let wordStart = k
+        while k < b.count && ASCII.isLetter(b[k]) { k += 1 }
+        guard k > wordStart, NumberWords.multiplierPower(String(decoding: b[wordStart..<k], as: UTF8.self)) != nil else { return nil }
+        return k
+    }
+
     /// Where `am`, `a.m.`, `PM`, ... ends after optional spaces at `k` (the next byte must not be a letter).
     private static func meridiemEnd(_ b: [UInt8], from start: Int) -> Int? {
         var k = start
@@ -254,6 +267,10 @@ enum ProseExtraction {
             let opens = run.filter { $0 == ASCII.openParen }.count
             let closes = run.filter { $0 == ASCII.closeParen }.count
             if opens != closes { run = run.filter { $0 != ASCII.openParen && $0 != ASCII.closeParen } }
+            // "4 thousand people": the multiplier word belongs to the number.
+            if !run.isEmpty, let e = multiplierEnd(b, from: t) {
+                return (e, String(decoding: run + [ASCII.space] + b[t..<e].drop(while: { $0 == ASCII.space }), as: UTF8.self))
+            }
             if !run.isEmpty { return (t, String(decoding: run, as: UTF8.self)) }
         }
         return nil
