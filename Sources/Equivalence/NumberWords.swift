@@ -1,5 +1,6 @@
 /// Numbers written in words, and multiplier words after a numeral, read as number tokens (internal):
-/// `\text{fifteen}` is 15, `twenty-one` is 21, `4 \text{ thousand}` is 4000, `2.5 million` is 2500000.
+/// `\text{fifteen}` is 15, `twenty-one` is 21, `4 \text{ thousand}` is 4000, `2.5 million` is 2500000,
+/// `3 \text{ bn}` is 3000000000.
 ///
 /// Only cardinal English words are read (no ordinals, no plurals such as "thousands", which count no exact
 /// amount). Multipliers stay exact: a numeral's decimal point is moved, never multiplied in floating point.
@@ -18,6 +19,18 @@ enum NumberWords {
     ]
     /// Multiplier words and their powers of ten ("hundred" multiplies only what follows the last multiplier).
     private static let multipliers: [String: Int] = ["hundred": 2, "thousand": 3, "million": 6, "billion": 9, "trillion": 12]
+    /// Abbreviations that only ever mean a multiplier, read only as text words (`4 \text{ bn}`): as bare letters
+    /// (`4bn`) they are a product of variables. Not `k`, `M`, `B` or `tn` (a variable, a unit, a tonne).
+    private static let abbreviations: [String: Int] = ["bn": 9, "bln": 9, "mln": 6, "mn": 6]
+
+    /// The power of ten of a multiplier token (`thousand` is 3; `bn` is 9 as a text word only), else nil.
+    static func multiplierPower(_ t: Token) -> Int? {
+        switch t {
+        case .word(let w): return multiplierPower(w) ?? abbreviations[w.lowercased()]
+        case .ident(let w): return multiplierPower(w)
+        default: return nil
+        }
+    }
 
     /// The power of ten of a multiplier word (`thousand` is 3), any case; nil for other words.
     static func multiplierPower(_ word: String) -> Int? {
@@ -75,7 +88,7 @@ enum NumberWords {
             power = 2
             k += 1
         }
-        if let w = word(k < t.count ? t[k] : nil), let p = multipliers[w], p > 2 {
+        if k < t.count, let p = multiplierPower(t[k]), p > 2 {
             power += p
             k += 1
         }

@@ -42,6 +42,18 @@ struct Parser {
 
     static func isSeparatorWord(_ s: String) -> Bool { s == "and" || s == "or" || s == "und" || s == "et" }
 
+    /// Two-letter unit symbols written as plain letters after a value (`5 cm`): dropped like unit words, where
+    /// any other pair of letters is a product of variables (`2xy`).
+    private static let unitSymbols: Set<String> = [
+        "cm", "mm", "km", "dm", "kg", "mg", "ml", "mL", "cl", "dl", "ft", "yd", "hr", "lb", "oz",
+    ]
+
+    /// True for a plain-letter unit symbol from `unitSymbols`.
+    private func isUnitSymbol(_ tok: Token?) -> Bool {
+        if case .ident(let s)? = tok { return Parser.unitSymbols.contains(s) }
+        return false
+    }
+
     private func isWordToken(_ tok: Token?) -> Bool {
         guard let tok else { return false }
         switch tok {
@@ -260,10 +272,8 @@ struct Parser {
             // Words followed by more mathematics are prose, not units.
             if any && startsImplicitFactor(cur) { leadingWords = true }
         }
-        while isWordToken(cur) {
-            if case .word(let w)? = cur, let power = NumberWords.multiplierPower(w) {
-                multipliers.append(.pow(.num(Rational(10)), .num(Rational(power))))
-            } else if case .ident(let w)? = cur, let power = NumberWords.multiplierPower(w) {
+        while isWordToken(cur) || isUnitSymbol(cur) {
+            if let tok = cur, let power = NumberWords.multiplierPower(tok) {
                 multipliers.append(.pow(.num(Rational(10)), .num(Rational(power))))
             } else {
                 droppedWords += 1
@@ -316,8 +326,10 @@ struct Parser {
             } else if startsImplicitFactor(tok) {
                 if case .number = tok, case .num? = factors.last { break }
                 let before = p
+                let beforeToken = cur
                 factors.append(parsePower())
-                if p == before { break }
+                // Reading `x` from the identifier `xy` rewrites the token in place: that is progress too (`2xy`).
+                if p == before && cur == beforeToken { break }
             } else {
                 break
             }
@@ -734,8 +746,9 @@ struct Parser {
                 if case .command(let c) = tok, Parser.functionNames.contains(c) { break }
                 if case .ident(let s) = tok, Parser.functionNames.contains(s) { break }
                 let before = p
+                let beforeToken = cur
                 factors.append(parsePower())
-                if p == before { break }
+                if p == before && cur == beforeToken { break }
             }
             arg = factors.count == 1 ? factors[0] : .mul(factors)
             args = [arg]

@@ -8,7 +8,7 @@ struct CorpusTests {
         "hendrycks_math.jsonl": 0.99,   // 16/16
         "issues_reported.jsonl": 0.99,  // 18/18
         "lighteval.jsonl": 0.94,        // 226/236
-        "math_verify.jsonl": 0.91,      // 257/276
+        "math_verify.jsonl": 0.91,      // 256/276
         "nemo_skills.jsonl": 0.99,      // 29/29
         "qwen_math.jsonl": 0.99,        // 17/17
         "simple_evals.jsonl": 0.99,     // 7/7
@@ -33,13 +33,13 @@ struct CorpusTests {
         let rows = try CorpusData.rows(.lastBoxed).filter { !$0.duplicate && !$0.doubt }
         #expect(rows.count == 403)
         let c = CorpusTests.accuracy(rows)
-        #expect(Double(c.ok) / Double(c.total) >= 0.93, "\(c.ok)/\(c.total)")   // reached 383/403 = 95.0%
+        #expect(Double(c.ok) / Double(c.total) >= 0.93, "\(c.ok)/\(c.total)")   // reached 382/403 = 94.8%
     }
 
     @Test func uniqueCasesWithBoxRunExtraction() throws {
         let rows = try CorpusData.rows(.lastBoxedRun).filter { !$0.duplicate && !$0.doubt }
         let c = CorpusTests.accuracy(rows)
-        #expect(Double(c.ok) / Double(c.total) >= 0.97, "\(c.ok)/\(c.total)")   // reached 397/403 = 98.5%
+        #expect(Double(c.ok) / Double(c.total) >= 0.97, "\(c.ok)/\(c.total)")   // reached 396/403 = 98.3%
     }
 
     @Test func policyChangesOnlyTheDocumentedClasses() throws {

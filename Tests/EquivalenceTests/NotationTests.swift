@@ -69,4 +69,13 @@ struct NotationTests {
     func differentNotationsStayDifferent(_ p: (String, String)) {
         #expect(!NotationTests.same(p.0, p.1))
     }
+
+    /// Letters glued to a number are a product of variables, except the two-letter unit symbols.
+    @Test(arguments: [
+        ("2xy", "2", false), ("2xy", "2yx", true), ("4ab", "4", false), ("4mn", "4nm", true), ("3ab", "3ba", true),
+        ("5 cm", "5", true), ("35cm", "35", true), ("2 ft", "2", true), ("3 km^2", "3", true),
+    ])
+    func lettersAfterANumber(_ p: (String, String, Bool)) {
+        #expect(NotationTests.same(p.0, p.1) == p.2)
+    }
 }

@@ -14,6 +14,7 @@ struct NumberWordTests {
         ("4 \\text{ thousand}", "4"), ("3 million", "3"), ("2 \\text{ billion}", "2"), ("7\\text{ trillion}", "7 \\text{ billion}"),
         ("1.5 \\text{ million}", "1.5"), ("5 \\text{ hundred}", "5"), ("\\$4 \\text{ thousand}", "\\$4"),
         ("\\frac12 \\text{ million}", "\\frac12"), ("The population is 4 thousand", "4"), ("It has 4 thousand people in it", "4"),
+        ("4 \\text{ bn}", "4"), ("2\\,\\text{mln}", "2"),
     ])
     func multiplierWordsAreNotDropped(_ p: (String, String)) {
         #expect(!NumberWordTests.same(p.0, p.1))
@@ -24,6 +25,7 @@ struct NumberWordTests {
         ("3 trillion", "3 \\cdot 10^{12}"), ("2.25 \\text{ thousand}", "2250"), ("6 \\text{ hundred thousand}", "600000"),
         ("\\$2 \\text{ million}", "2,000,000"), ("\\text{4 thousand}", "4000"), ("\\frac12 \\text{ million}", "500000"),
         ("10^3 \\text{ thousand}", "10^6"), ("-3 \\text{ thousand}", "-3000"), ("The population is 4 thousand", "4000"),
+        ("4 \\text{ bn}", "4 \\text{ billion}"), ("2\\,\\text{mln}", "2000000"), ("\\frac12\\text{ bn}", "5 \\cdot 10^8"),
     ])
     func multiplierWordsAsNumbers(_ p: (String, String)) {
         #expect(NumberWordTests.same(p.0, p.1))
