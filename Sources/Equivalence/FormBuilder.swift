@@ -26,7 +26,9 @@ enum FormBuilder {
             return relation(sides, ops, d)
         case .text(let s):
             // The reals in words are the real line.
-            if FormBuilder.realsInWords.contains(s) { return build(.tuple([.neg(.const("inf")), .const("inf")], open: ASCII.openParen, close: ASCII.closeParen), d) }
+            if FormBuilder.realsInWords.contains(s) {
+                return build(.tuple([.neg(.const("inf")), .const("inf")], open: ASCII.openParen, close: ASCII.closeParen), d)
+            }
             return .text(s)
         case .ellipsis:
             return .text("...")
