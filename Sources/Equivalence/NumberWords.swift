@@ -37,6 +37,11 @@ enum NumberWords {
         multipliers[word.utf8.contains(where: ASCII.isUppercase) ? word.lowercased() : word]
     }
 
+    /// True for a word this type reads: a number word, a multiplier or an abbreviation of one.
+    private static func isNumberWord(_ w: String) -> Bool {
+        small[w] != nil || tens[w] != nil || multipliers[w] != nil || abbreviations[w] != nil
+    }
+
     /// The lower-cased word of an identifier or text-word token.
     private static func word(_ t: Token?) -> String? {
         switch t {
@@ -48,6 +53,8 @@ enum NumberWords {
     /// Tokens with every run of number words, and every numeral followed by multiplier words, replaced by one
     /// number token. Linear in the tokens.
     static func rewrite(_ tokens: [Token]) -> [Token] {
+        // Most answers have no number word at all: leave them untouched without copying.
+        guard tokens.contains(where: { word($0).map(isNumberWord) ?? false }) else { return tokens }
         var out: [Token] = []
         out.reserveCapacity(tokens.count)
         var i = 0
@@ -58,7 +65,7 @@ enum NumberWords {
                 i = end
                 continue
             }
-            if let (value, end) = wordNumber(tokens, from: i) {
+            if let w = word(tokens[i]), small[w] != nil || tens[w] != nil, let (value, end) = wordNumber(tokens, from: i) {
                 out.append(.number(whole: Array(String(value).utf8), fraction: []))
                 i = end
                 continue
