@@ -63,7 +63,9 @@ public struct MathAnswer: Sendable {
         if lexed.count > EquivalenceLimits.tokens { return nil }
         if lexed.isEmpty { return Parsed(form: .raw(""), prose: false, failed: false) }
         var tokens = NumberWords.rewrite(lexed)
-        if !tokens.contains(where: Parser.isTrigonometric) { tokens.removeAll { $0 == Lexer.degree } }
+        if tokens.contains(Lexer.degree) && !tokens.contains(where: Parser.isTrigonometric) {
+            tokens.removeAll { $0 == Lexer.degree }
+        }
         if let time = ClockTime.read(tokens) {
             let ratio = time.bare.map { FormBuilder.build(.ratio([.num(Rational($0.hours)), .num(Rational($0.minutes))])) }
             return Parsed(form: .time(seconds: time.seconds, ratio: ratio), prose: false, failed: false, acceptableCandidate: true)

@@ -37,9 +37,19 @@ enum NumberWords {
         multipliers[word.utf8.contains(where: ASCII.isUppercase) ? word.lowercased() : word]
     }
 
-    /// True for a word this type reads: a number word, a multiplier or an abbreviation of one.
-    private static func isNumberWord(_ w: String) -> Bool {
-        small[w] != nil || tens[w] != nil || multipliers[w] != nil || abbreviations[w] != nil
+    /// Every word this type reads: number words, multipliers and their abbreviations.
+    private static let vocabulary: Set<String> = Set(small.keys).union(tens.keys).union(multipliers.keys).union(abbreviations.keys)
+
+    /// True for a token that may be a word of `vocabulary` (checked by length first: most identifiers are
+    /// single letters).
+    private static func isCandidate(_ t: Token) -> Bool {
+        switch t {
+        case .ident(let s), .word(let s):
+            let n = s.utf8.count
+            guard n >= 2 && n <= 9 else { return false }
+            return vocabulary.contains(s.utf8.contains(where: ASCII.isUppercase) ? s.lowercased() : s)
+        default: return false
+        }
     }
 
     /// The lower-cased word of an identifier or text-word token.
@@ -54,7 +64,7 @@ enum NumberWords {
     /// number token. Linear in the tokens.
     static func rewrite(_ tokens: [Token]) -> [Token] {
         // Most answers have no number word at all: leave them untouched without copying.
-        guard tokens.contains(where: { word($0).map(isNumberWord) ?? false }) else { return tokens }
+        guard tokens.contains(where: isCandidate) else { return tokens }
         var out: [Token] = []
         out.reserveCapacity(tokens.count)
         var i = 0

@@ -50,7 +50,7 @@ struct Parser {
 
     /// True for a plain-letter unit symbol from `unitSymbols`.
     private func isUnitSymbol(_ tok: Token?) -> Bool {
-        if case .ident(let s)? = tok { return Parser.unitSymbols.contains(s) }
+        if case .ident(let s)? = tok, s.utf8.count == 2 { return Parser.unitSymbols.contains(s) }
         return false
     }
 
