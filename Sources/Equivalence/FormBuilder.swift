@@ -36,6 +36,12 @@ enum FormBuilder {
             return .raw(s)
         case .fn("setminus", let args) where args.count == 2:
             return IntervalSet.difference(build(args[0], d), build(args[1], d)) ?? .raw(Canonical.text(n))
+        case .add(let xs) where xs.count == 2 && isIntervalNode(xs[0]):
+            // \mathbb{R} - \{1\}: a minus between an interval and a set is a set difference.
+            if case .neg(let points) = xs[1], case .set = points, let f = IntervalSet.difference(build(xs[0], d), build(points, d)) {
+                return f
+            }
+            return .raw(Canonical.text(n))
         default:
             if let m = matrixValue(n, 0) { return build(.matrix(m), d) }
             if containsStructure(n) { return .raw(Canonical.text(n)) }
@@ -61,6 +67,15 @@ enum FormBuilder {
         default: return items
         }
         return items.map { .div($0, first) }
+    }
+
+    /// True for an interval or a union of them, as parsed.
+    private static func isIntervalNode(_ n: Node) -> Bool {
+        switch n {
+        case .tuple(let xs, _, _): return xs.count == 2
+        case .union: return true
+        default: return false
+        }
     }
 
     /// Phrases that name the set of real numbers.

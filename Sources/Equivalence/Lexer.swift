@@ -94,7 +94,8 @@ struct Lexer {
     private mutating func emitCommand(_ name: String) {
         switch name {
         case "dfrac", "tfrac", "cfrac", "frac": tokens.append(.command("frac"))
-        case "dbinom", "tbinom", "binom", "choose": tokens.append(.command("binom"))
+        case "dbinom", "tbinom", "binom": tokens.append(.command("binom"))
+        case "backslash": tokens.append(.command("setminus"))
         case "le", "leq", "leqslant", "leqq": tokens.append(.relation("<="))
         case "ge", "geq", "geqslant", "geqq": tokens.append(.relation(">="))
         case "ne", "neq": tokens.append(.relation("!="))

@@ -86,7 +86,7 @@ struct Parser {
         case .symbol(ASCII.closeParen), .symbol(ASCII.closeBracket), .symbol(ASCII.closeBrace), .symbol(ASCII.ampersand):
             return true
         case .symbol(ASCII.bar): return absDepth > 0
-        case .command(let c): return c == "}" || c == "\\" || c == "end" || c == "rfloor" || c == "rceil"
+        case .command(let c): return c == "}" || c == "\\" || c == "end" || c == "rfloor" || c == "rceil" || c == "choose"
         default: return false
         }
     }
@@ -421,7 +421,13 @@ struct Parser {
                 switch n {
                 case .sym(let s): n = .sym(s + "_" + subText)
                 case .const(let s) where s == "e" || s == "i": n = .sym(s + "_" + subText)
-                case .num(let r): n = .opaque(r.description + "_" + subText)
+                case .num(let r):
+                    // (101)_2: an integer in parentheses with a base subscript (digits re-read from its value).
+                    if r.isInteger, !r.isNegative, let (value, _) = Parser.basedNumber(Array(r.numerator.description.utf8), [], [.symbol(ASCII.underscore)] + Parser.subscriptTokens(sub), 0) {
+                        n = value
+                    } else {
+                        n = .opaque(r.description + "_" + subText)
+                    }
                 default: n = .fn("sub", [n, sub])
                 }
             } else {
@@ -439,7 +445,11 @@ struct Parser {
         switch tok {
         case .symbol(ASCII.openBrace):
             p += 1
-            let inner = parseList()
+            var inner = parseList()
+            if cur == .command("choose") { // {n \choose k}
+                p += 1
+                inner = .fn("binom", [inner, parseList()])
+            }
             if cur == .symbol(ASCII.closeBrace) { p += 1 } else { failed = true }
             return inner
         case .number(let whole, let frac):
@@ -487,6 +497,14 @@ struct Parser {
         for c in whole + frac { n = n * BigInt(base) + BigInt(ASCII.digitValue(c)) }
         guard let scale = BigInt(base).power(frac.count), let r = Rational(n, scale) else { return nil }
         return (.num(r), used)
+    }
+
+    /// The tokens `basedNumber` reads for a subscript that parsed to an integer (`2` as `_2`, `16` as `_{16}`).
+    private static func subscriptTokens(_ sub: Node) -> [Token] {
+        guard case .num(let r) = sub, r.isInteger, !r.isNegative else { return [] }
+        let digits = Array(r.numerator.description.utf8)
+        return digits.count == 1 ? [.number(whole: digits, fraction: [])]
+            : [.symbol(ASCII.openBrace), .number(whole: digits, fraction: []), .symbol(ASCII.closeBrace)]
     }
 
     /// True for a token that would bind tighter than `/` to what precedes it (a power, a factorial, a subscript).
@@ -627,7 +645,11 @@ struct Parser {
             return inner
         case .symbol(ASCII.openBrace):
             p += 1
-            let inner = parseList()
+            var inner = parseList()
+            if cur == .command("choose") { // {n \choose k}
+                p += 1
+                inner = .fn("binom", [inner, parseList()])
+            }
             if cur == .symbol(ASCII.closeBrace) { p += 1 } else { failed = true }
             return inner
         case .symbol(ASCII.bar):

@@ -30,7 +30,8 @@ struct NotationTests {
 
     @Test(arguments: [
         ("\\binom{m}{2}", "\\frac{m(m-1)}{2}"), ("\\frac{m!}{(m-2)!}", "m^2-m"), ("\\binom{n}{3}", "\\frac{n(n-1)(n-2)}{6}"),
-        ("\\frac{(n+1)!}{n!}", "n+1"), ("\\binom{n+1}{2}", "\\frac{n^2+n}{2}"),
+        ("\\frac{(n+1)!}{n!}", "n+1"), ("\\binom{n+1}{2}", "\\frac{n^2+n}{2}"), ("{m \\choose 2}", "\\binom{m}{2}"),
+        ("\\frac{m!}{2!(m-2)!}", "\\binom{m}{2}"),
     ])
     func binomialsAndFactorialsOfSymbols(_ p: (String, String)) {
         #expect(NotationTests.same(p.0, p.1))
@@ -56,7 +57,8 @@ struct NotationTests {
         #expect(NotationTests.same(p.0, p.1))
     }
 
-    @Test(arguments: [("101_2", "5"), ("0.01_2", "\\frac14"), ("17_{8}", "15"), ("1010_{2}", "10"), ("12_3", "5"), ("0.1_2", "0.5")])
+    @Test(arguments: [("101_2", "5"), ("0.01_2", "\\frac14"), ("17_{8}", "15"), ("1010_{2}", "10"), ("12_3", "5"), ("0.1_2", "0.5"), ("(101)_2", "5"),
+        ("101_{\\text{two}}", "5")])
     func numbersInAnotherBase(_ p: (String, String)) {
         #expect(NotationTests.same(p.0, p.1))
     }

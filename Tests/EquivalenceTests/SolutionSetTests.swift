@@ -14,7 +14,8 @@ struct SolutionSetTests {
         ("\\text{all real numbers}", "\\mathbb{R}"), ("ℝ", "(-\\infty,\\infty)"),
         ("\\mathbb{R}\\setminus\\{1\\}", "(-\\infty,1)\\cup(1,\\infty)"),
         ("\\mathbb{R}\\setminus\\{-1, 1\\}", "(-\\infty,-1)\\cup(-1,1)\\cup(1,\\infty)"), ("[0,2]\\setminus\\{0\\}", "(0,2]"),
-        ("[0,2]\\setminus\\{1\\}", "[0,1)\\cup(1,2]"),
+        ("[0,2]\\setminus\\{1\\}", "[0,1)\\cup(1,2]"), ("\\mathbb{R} \\backslash \\{1\\}", "(-\\infty,1)\\cup(1,\\infty)"),
+        ("\\mathbb{R} - \\{1\\}", "(-\\infty,1)\\cup(1,\\infty)"),
     ])
     func realsAndSetDifference(_ p: (String, String)) {
         #expect(SolutionSetTests.same(p.0, p.1))
