@@ -15,7 +15,7 @@ total, leaving out rows marked `label_doubt`; "unique" totals also skip the `dup
                  an exception, a timeout or a hung worker counts as "not equivalent"
   coreward math  POST /v1/equivalent {"equivalence": "math", "pairs": [{"a": gold, "b": pred}, ...]}
 
-Speed: comparisons per second.
+Speed: comparisons per second, and coreward's slowest single pairs (each pair posted alone, server-side time).
   Math-Verify    parse + parse + verify per pair, one process, the whole corpus per pass; median of passes.
   coreward       the corpus repeated (x20 by default) over one keep-alive loopback connection, in as few
                  requests as the server accepts (split on 413); request bytes prepared in advance, answers
@@ -336,6 +336,16 @@ class Coreward:
             raise SystemExit(f"/v1/equivalent gave {len(verdicts)} verdicts for {len(pairs)} pairs")
         return verdicts
 
+    def slowest_pairs(self, mode, pairs, repeats=3):
+        """Each pair in a request of its own, `repeats` times: the three largest per-pair server times (the
+        minimum over the repeats, in ms, Server-Timing app;dur) with the pairs' indexes."""
+        times = []
+        for index, (a, b) in enumerate(pairs):
+            body = json.dumps({"equivalence": mode, "pairs": [{"a": a, "b": b}]}).encode()
+            durations = [self.post("/v1/equivalent", body)[2] for _ in range(repeats)]
+            times.append((min(d if d is not None else float("nan") for d in durations), index))
+        return sorted(times, reverse=True)[:3]
+
     def extract(self, responses):
         answers = []
         for i in range(0, len(responses), 1024):
@@ -411,6 +421,7 @@ def main():
             if attempt:
                 wall.append(elapsed)
                 server.append(server_ms / 1000)
+        slowest_pairs = coreward.slowest_pairs("math", coreward_pairs)
         coreward.connection.close()
     finally:
         process.terminate()
@@ -448,6 +459,8 @@ def main():
             ("coreward server-side (Server-Timing app;dur, summed)", server_rate, server)]:
         print(f"{name:60} {rate:12,.0f} {statistics.median(seconds):14.4f} {min(seconds):8.4f} {max(seconds):8.4f}")
     print(f"ratio coreward / Math-Verify: {wall_rate / mv_rate:,.0f}x end to end, {server_rate / mv_rate:,.0f}x server-side")
+    print("coreward slowest pairs, one pair per request, server-side (best of 3): " + "; ".join(
+        f"{rows[i]['file']}:{rows[i]['jsonl_line']} {ms:.3f} ms" for ms, i in slowest_pairs))
 
     print()
     disagree = [r for r in rows if r["mathverify"] != r["coreward_math"]]

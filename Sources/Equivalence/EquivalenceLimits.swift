@@ -81,6 +81,9 @@ enum EquivalenceLimits {
     static let binomialTop = 1_000_000
     /// Largest min(k, n - k) of an exact `\binom{n}{k}` (the product has that many factors).
     static let binomialBottom = 1_000
+    /// Largest k of `\binom{n}{k}` for a non-integer rational n (the falling-factorial product of k rational
+    /// factors, computed at every sample point of `\binom{m}{k}`): answers use small k.
+    static let fallingBinomialBottom = 64
 
     // MARK: Exact arithmetic
 

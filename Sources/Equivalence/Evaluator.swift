@@ -61,7 +61,9 @@ struct Evaluator {
             guard let ca = va.approxValue, let cb = vb.approxValue else { return .fail }
             if cb.magnitude == 0 { return .fail }
             let q = ca / cb
-            return Evaluator.approx(q, Swift.max(va.scale, q.magnitude))
+            // First-order error of a quotient: err(a)/|b| + |a| err(b)/|b|^2.
+            let scale = va.scale / cb.magnitude + ca.magnitude * vb.scale / (cb.magnitude * cb.magnitude)
+            return scale.isFinite ? Evaluator.approx(q, scale) : .fail
         case .pow(let a, let b):
             return power(value(a), value(b))
         case .fn(let f, let args):
@@ -79,7 +81,10 @@ struct Evaluator {
     ) -> Value {
         var exact: ExactComplex? = exactly.identity
         var approx = numerically.identity
-        var scale = 0.0
+        // A sum's rounding error is relative to its largest term; a product's to the product of its factors'
+        // sizes (so a tiny product such as 10^{-30}\pi is not taken for zero).
+        let isProduct = numerically.identity == Complex(1)
+        var scale = isProduct ? 1.0 : 0.0
         for x in xs {
             let v = value(x)
             switch v {
@@ -91,7 +96,7 @@ struct Evaluator {
                 exact = nil
                 approx = numerically.op(approx, c)
             }
-            scale = Swift.max(scale, v.scale)
+            scale = isProduct ? scale * v.scale : Swift.max(scale, v.scale)
         }
         if let exact { return .exact(exact) }
         return Evaluator.approx(approx, scale)
@@ -119,6 +124,12 @@ struct Evaluator {
         let r = Complex.cpow(ca, cb, exactExponent: vb.exactRational)
         // Underflow to zero from a non-zero base is not a value we can trust.
         if r.magnitude < 1e-290 && ca.magnitude != 0 { return .fail }
+        // First-order error of a^b = exp(b ln a): |a^b| (|b| err(a)/|a| + |ln a| err(b)), plus its own rounding.
+        if ca.magnitude > 0 {
+            let logA = Swift.abs(RealMath.log(ca.magnitude)) + (ca.isReal && ca.re > 0 ? 0 : Double.pi)
+            let scale = r.magnitude * (cb.magnitude * va.scale / ca.magnitude + logA * vb.scale + 1)
+            return scale.isFinite ? Evaluator.approx(r, scale) : .fail
+        }
         return Evaluator.approx(r, Swift.max(va.scale, r.magnitude))
     }
 }
@@ -200,7 +211,14 @@ extension Evaluator {
             }
             return .fail
         }
-        guard r.isInteger, let n = r.numerator.intValue, n >= 0, n <= EquivalenceLimits.factorialArgument else { return .fail }
+        if !r.isInteger {
+            // The gamma function: what `m!` means at the non-integer points where expressions are sampled,
+            // so that the factorial of m over that of m - 2 is m^2 - m there too.
+            let x = r.doubleValue
+            guard x < EquivalenceLimits.approximateFactorialArgument else { return .fail }
+            return Evaluator.approx(Complex.apply("fact", Complex(x)), Swift.abs(x))
+        }
+        guard let n = r.numerator.intValue, n >= 0, n <= EquivalenceLimits.factorialArgument else { return .fail }
         budget -= n * (n * (64 - n.leadingZeroBitCount) / 32) / 2 + 1
         if budget <= 0 { return .fail }
         var acc = BigInt.one
@@ -209,10 +227,13 @@ extension Evaluator {
         return .exact(ExactComplex(Rational(integer: acc)))
     }
 
-    /// `\binom{n}{k}` for exact integers (0 outside 0...n).
+    /// `\binom{n}{k}` for exact integers (0 outside 0...n), and for a non-integer rational n and an integer
+    /// k ≥ 0 the falling-factorial product n(n-1)...(n-k+1)/k! (so `\binom{m}{2}` is m(m-1)/2 at any m).
     private mutating func binomial(_ args: [Node]) -> Value {
         guard args.count == 2, let nr = value(args[0]).exactRational, let kr = value(args[1]).exactRational,
-              nr.isInteger, kr.isInteger, let n = nr.numerator.intValue, var k = kr.numerator.intValue,
+              kr.isInteger else { return .fail }
+        if !nr.isInteger { return fallingBinomial(nr, kr) }
+        guard let n = nr.numerator.intValue, var k = kr.numerator.intValue,
               n >= 0, n <= EquivalenceLimits.binomialTop else { return .fail }
         if k < 0 || k > n { return .exact(ExactComplex(.zero)) }
         k = Swift.min(k, n - k)
@@ -228,6 +249,18 @@ extension Evaluator {
             i += 1
         }
         return .exact(ExactComplex(Rational(integer: acc)))
+    }
+
+    /// n(n-1)...(n-k+1)/k! for a rational n and an integer 0 ≤ k ≤ `EquivalenceLimits.fallingBinomialBottom`.
+    private mutating func fallingBinomial(_ n: Rational, _ kr: Rational) -> Value {
+        guard let k = kr.numerator.intValue, k >= 0, k <= EquivalenceLimits.fallingBinomialBottom else { return .fail }
+        var acc = Rational.one
+        for i in 0..<k {
+            guard let term = n - Rational(i), let divided = term / Rational(i + 1), spend(acc, divided),
+                  let product = acc * divided else { return .fail }
+            acc = product
+        }
+        return .exact(ExactComplex(acc))
     }
 
     // MARK: Rounding
@@ -299,6 +332,11 @@ extension Evaluator {
         }
         guard let c = v.approxValue else { return .fail }
         let r = Complex.apply(f, c)
+        // exp's error is relative to its value (exp(-50) is not zero); the others are kept at their argument's.
+        if f == "exp" {
+            let scale = r.magnitude * (v.scale + 1)
+            return scale.isFinite ? Evaluator.approx(r, scale) : .fail
+        }
         return Evaluator.approx(r, Swift.max(v.scale, r.magnitude))
     }
 

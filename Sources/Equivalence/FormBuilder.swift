@@ -18,18 +18,30 @@ enum FormBuilder {
         case .union(let items):
             return .union(items.map { build($0, d) })
         case .ratio(let items):
-            return .tuple(items.map { build($0, d) }, open: ASCII.colon, close: ASCII.colon)
+            return .tuple(ratioTerms(items).map { build($0, d) }, open: ASCII.colon, close: ASCII.colon)
         case .matrix(let rows):
             let cols = rows.first?.count ?? 0
             return .matrix(rows: rows.count, cols: cols, cells: rows.flatMap { $0 }.map { build($0, d) })
         case .rel(let sides, let ops):
             return relation(sides, ops, d)
         case .text(let s):
+            // The reals in words are the real line.
+            if FormBuilder.realsInWords.contains(s) {
+                return build(.tuple([.neg(.const("inf")), .const("inf")], open: ASCII.openParen, close: ASCII.closeParen), d)
+            }
             return .text(s)
         case .ellipsis:
             return .text("...")
         case .opaque(let s):
             return .raw(s)
+        case .fn("setminus", let args) where args.count == 2:
+            return IntervalSet.difference(build(args[0], d), build(args[1], d)) ?? .raw(Canonical.text(n))
+        case .add(let xs) where xs.count == 2 && isIntervalNode(xs[0]):
+            // \mathbb{R} - \{1\}: a minus between an interval and a set is a set difference.
+            if case .neg(let points) = xs[1], case .set = points, let f = IntervalSet.difference(build(xs[0], d), build(points, d)) {
+                return f
+            }
+            return .raw(Canonical.text(n))
         default:
             if let m = matrixValue(n, 0) { return build(.matrix(m), d) }
             if containsStructure(n) { return .raw(Canonical.text(n)) }
@@ -42,6 +54,35 @@ enum FormBuilder {
             return .scalar(Scalar(n))
         }
     }
+
+    /// A ratio's terms divided by its first one when that is a non-zero constant (`4:2` and `2:1` are both
+    /// `1 : 1/2`), else as written: a ratio is the same ratio after scaling all its terms.
+    static func ratioTerms(_ items: [Node]) -> [Node] {
+        guard let first = items.first, items.count >= 2, !items.contains(where: containsStructure),
+              !items.contains(where: containsPM), !Scalar.hasVariables(first) else { return items }
+        var ev = Evaluator()
+        switch ev.value(first) {
+        case .exact(let e) where !e.isZero: break
+        case .approx(let c, _) where c.magnitude > 0: break
+        default: return items
+        }
+        return items.map { .div($0, first) }
+    }
+
+    /// True for an interval or a union of them, as parsed.
+    private static func isIntervalNode(_ n: Node) -> Bool {
+        switch n {
+        case .tuple(let xs, _, _): return xs.count == 2
+        case .union: return true
+        default: return false
+        }
+    }
+
+    /// Phrases that name the set of real numbers.
+    static let realsInWords: Set<String> = [
+        "all real numbers", "all reals", "real numbers", "the real numbers", "all real values", "all real x",
+        "the set of all real numbers", "the set of real numbers",
+    ]
 
     /// Matrix sums, scalar multiples and products, computed cell by cell (small matrices only).
     static func matrixValue(_ n: Node, _ depth: Int) -> [[Node]]? {
@@ -171,6 +212,12 @@ enum FormBuilder {
         }
     }
 
+    /// True for a label that names something (x, f(x), |AB|, (p, q)); false for a description in words.
+    private static func isName(_ n: Node) -> Bool {
+        if case .text = n { return false }
+        return true
+    }
+
     private static func isExpression(_ n: Node) -> Bool { !containsStructure(n) }
 
     private static func relation(_ sidesIn: [Node], _ opsIn: [String], _ d: Int) -> Form {
@@ -211,7 +258,7 @@ enum FormBuilder {
                 if isExpression(l) && isExpression(r) && !containsPM(r) && !containsPM(l) {
                     eq = Scalar(.add([l, .neg(r)]))
                 }
-                return .labelled(value: build(r, d), equation: eq)
+                return .labelled(value: build(r, d), equation: eq, name: isName(l) ? Canonical.text(l) : nil)
             }
             if !Scalar.hasVariables(l) && !Scalar.hasVariables(r) && isExpression(l) { return build(r, d) }
             if isExpression(l) && isExpression(r) && !containsPM(l) && !containsPM(r) {
@@ -238,6 +285,9 @@ enum FormBuilder {
     }
 
     private static func interval(_ sides: [Node], _ ops: [String], _ d: Int) -> Form? {
+        if let set = SolutionSet.of(sides, ops, build: { build($0, d) }) { return set }
+        // `|x| < c` that SolutionSet could not read is not the interval (-inf, c).
+        if sides.contains(where: { if case .fn("abs", _) = $0 { return true } else { return false } }) { return nil }
         let inf = Form.scalar(Scalar(.const("inf")))
         let ninf = Form.scalar(Scalar(.neg(.const("inf"))))
         func bracket(_ op: String, open: Bool) -> UInt8 {

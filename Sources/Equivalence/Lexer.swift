@@ -44,6 +44,7 @@ struct Lexer {
         "²": [.symbol(ASCII.caret), .number(whole: [UInt8(ascii: "2")], fraction: [])],
         "³": [.symbol(ASCII.caret), .number(whole: [UInt8(ascii: "3")], fraction: [])],
         "√": [.command("sqrt")],
+        "ℝ": Lexer.reals,
         "π": [.command("pi")],
         "∞": [.command("infty")],
         "≤": [.relation("<=")], "⩽": [.relation("<=")],
@@ -59,7 +60,7 @@ struct Lexer {
         "∪": [.command("cup")],
         "∩": [.command("cap")],
         "…": [.command("ldots")], "⋯": [.command("ldots")],
-        "°": [], "€": [], "£": [], "¥": [], "\u{00A0}": [], "\u{3000}": [], "\u{200B}": [],
+        "°": [Lexer.degree], "€": [], "£": [], "¥": [], "\u{00A0}": [], "\u{3000}": [], "\u{200B}": [],
         "，": [.symbol(ASCII.comma)], "、": [.symbol(ASCII.comma)],
         "；": [.symbol(ASCII.semicolon)],
         "：": [.symbol(ASCII.colon)],
@@ -73,6 +74,16 @@ struct Lexer {
     /// for `·`; inside a run only these exact bytes end it.)
     private static let nonASCIIBytes: Set<[UInt8]> = Set(nonASCII.keys.map { Array($0.utf8) })
 
+    /// The real line, `(-\infty, \infty)`.
+    private static let reals: [Token] = [
+        .symbol(ASCII.openParen), .symbol(ASCII.minus), .command("infty"), .symbol(ASCII.comma), .command("infty"),
+        .symbol(ASCII.closeParen),
+    ]
+
+    /// A degree sign: the parser converts it to radians inside a trigonometric argument; `MathAnswer` drops
+    /// it from answers without a trigonometric function (outside one, `90^\circ` is 90).
+    static let degree = Token.command("degree")
+
     static let relationCommands: Set<String> = [
         "le", "leq", "ge", "geq", "ne", "neq", "lt", "gt", "approx", "cdot", "times", "div", "in", "to", "pm", "mp",
         "leqslant", "geqslant", "lvert", "rvert", "vert", "lbrace", "rbrace", "langle", "rangle", "dfrac", "tfrac",
@@ -83,7 +94,8 @@ struct Lexer {
     private mutating func emitCommand(_ name: String) {
         switch name {
         case "dfrac", "tfrac", "cfrac", "frac": tokens.append(.command("frac"))
-        case "dbinom", "tbinom", "binom", "choose": tokens.append(.command("binom"))
+        case "dbinom", "tbinom", "binom": tokens.append(.command("binom"))
+        case "backslash": tokens.append(.command("setminus"))
         case "le", "leq", "leqslant", "leqq": tokens.append(.relation("<="))
         case "ge", "geq", "geqslant", "geqq": tokens.append(.relation(">="))
         case "ne", "neq": tokens.append(.relation("!="))
@@ -163,10 +175,10 @@ struct Lexer {
                 if c == ASCII.equals && n == ASCII.greater { i += 2; tokens.append(.relation("=>")); continue }
                 if c == ASCII.less && n == ASCII.greater { i += 2; tokens.append(.relation("!=")); continue }
             }
-            if c == ASCII.caret { // swallow ^\circ, ^{\circ}, ^\degree; ^\prime is a prime
-                if matchAhead("^\\circ") { i += 6; continue }
-                if matchAhead("^{\\circ}") { i += 8; continue }
-                if matchAhead("^\\degree") { i += 8; continue }
+            if c == ASCII.caret { // ^\circ, ^{\circ}, ^\degree are a degree sign; ^\prime is a prime
+                if matchAhead("^\\circ") { i += 6; tokens.append(Lexer.degree); continue }
+                if matchAhead("^{\\circ}") { i += 8; tokens.append(Lexer.degree); continue }
+                if matchAhead("^\\degree") { i += 8; tokens.append(Lexer.degree); continue }
                 if matchAhead("^{\\prime}") { i += 9; tokens.append(.symbol(ASCII.apostrophe)); continue }
                 if matchAhead("^\\prime") { i += 7; tokens.append(.symbol(ASCII.apostrophe)); continue }
             }
@@ -213,6 +225,8 @@ struct Lexer {
                     sepLen = 3
                 } else if j + 1 < b.count && b[j] == ASCII.space && ASCII.isDigit(b[j + 1]) && !(tokens.last == .symbol(ASCII.comma)) {
                     sepLen = 1
+                } else {
+                    sepLen = Lexer.spaceSeparatorLength(b, j)
                 }
                 if sepLen > 0 {
                     j += sepLen
@@ -243,6 +257,18 @@ struct Lexer {
             i += 1 // "5." trailing period
         }
         tokens.append(.number(whole: whole, fraction: frac))
+    }
+
+    /// TeX spaces `\,` `\;` `\:` `\!` `\ ` and the Unicode no-break, thin and narrow no-break spaces, used as
+    /// thousands separators (`2\,500\,000`): their length in bytes at j, else 0.
+    private static func spaceSeparatorLength(_ b: [UInt8], _ j: Int) -> Int {
+        if j + 1 < b.count && b[j] == ASCII.backslash
+            && [ASCII.comma, ASCII.semicolon, ASCII.colon, ASCII.exclamation, ASCII.space].contains(b[j + 1]) {
+            return 2
+        }
+        if j + 1 < b.count && b[j] == 0xC2 && b[j + 1] == 0xA0 { return 2 } // U+00A0
+        if j + 2 < b.count && b[j] == 0xE2 && b[j + 1] == 0x80 && (b[j + 2] == 0x89 || b[j + 2] == 0xAF) { return 3 } // U+2009, U+202F
+        return 0
     }
 
     private mutating func readGroupRaw() -> [UInt8]? {
@@ -310,6 +336,21 @@ struct Lexer {
             while i < b.count && b[i] == ASCII.space { i += 1 }
             if i < b.count && b[i] == ASCII.period { i += 1 } // \left.
             return
+        }
+        if name == "mathbb" || name == "R" || name == "reals" || name == "Reals" {
+            // The reals are the interval (-inf, inf): \mathbb{R}, \mathbb R, \R, \reals.
+            let save = i
+            var letter: [UInt8]? = name == "mathbb" ? readGroupRaw() : [UInt8(ascii: "R")]
+            if letter == nil {
+                while i < b.count && b[i] == ASCII.space { i += 1 }
+                if i < b.count && ASCII.isLetter(b[i]) { letter = [b[i]]; i += 1 }
+            }
+            if letter?.filter({ !ASCII.isSpace($0) }) == [UInt8(ascii: "R")] {
+                tokens.append(contentsOf: Lexer.reals)
+                return
+            }
+            i = save
+            if name == "mathbb" { return }
         }
         if Lexer.dropCommands.contains(name) { return }
         if name == "operatorname" {

@@ -59,9 +59,17 @@ public struct MathAnswer: Sendable {
             }
         }
         if maxDepth > EquivalenceLimits.bracketNesting { return nil }
-        let (tokens, nonASCII) = Lexer.lex(bytes)
-        if tokens.count > EquivalenceLimits.tokens { return nil }
-        if tokens.isEmpty { return Parsed(form: .raw(""), prose: false, failed: false) }
+        let (lexed, nonASCII) = Lexer.lex(bytes)
+        if lexed.count > EquivalenceLimits.tokens { return nil }
+        if lexed.isEmpty { return Parsed(form: .raw(""), prose: false, failed: false) }
+        var tokens = NumberWords.rewrite(lexed)
+        if tokens.contains(Lexer.degree) && !tokens.contains(where: Parser.isTrigonometric) {
+            tokens.removeAll { $0 == Lexer.degree }
+        }
+        if let time = ClockTime.read(tokens) {
+            let ratio = time.bare.map { FormBuilder.build(.ratio([.num(Rational($0.hours)), .num(Rational($0.minutes))])) }
+            return Parsed(form: .time(seconds: time.seconds, ratio: ratio), prose: false, failed: false, acceptableCandidate: true)
+        }
         var p = Parser(tokens)
         let node = p.parseAnswer()
         // Every later pass recurses over the tree: refuse deep or huge trees outright.

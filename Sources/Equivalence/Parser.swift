@@ -4,6 +4,10 @@ struct Parser {
     private var p = 0
     private var depth = 0
     private var absDepth = 0
+    /// Above zero while a trigonometric function's argument is parsed (degree signs there become radians).
+    private var trigDepth = 0
+    /// Above zero while an exponent is parsed (`x^2 1/2` is not x to a mixed number).
+    private var exponentDepth = 0
     private var steps = 0
     /// Set when the input could not be parsed cleanly.
     private(set) var failed = false
@@ -24,7 +28,31 @@ struct Parser {
     ]
     private static let userFunctionLetters: Set<String> = ["f", "g", "h", "F", "G", "H", "P", "Q", "W"]
 
+    /// The functions whose argument is an angle.
+    private static let trigonometric: Set<String> = ["sin", "cos", "tan", "sec", "csc", "cot"]
+
+    /// True for a token naming a trigonometric function (`\sin`, `cos`, `tan` glued to its argument as `tanx`).
+    static func isTrigonometric(_ tok: Token) -> Bool {
+        switch tok {
+        case .command(let c): return trigonometric.contains(c)
+        case .ident(let s): return trigonometric.contains(where: { s.hasPrefix($0) })
+        default: return false
+        }
+    }
+
     static func isSeparatorWord(_ s: String) -> Bool { s == "and" || s == "or" || s == "und" || s == "et" }
+
+    /// Two-letter unit symbols written as plain letters after a value (`5 cm`): dropped like unit words, where
+    /// any other pair of letters is a product of variables (`2xy`).
+    private static let unitSymbols: Set<String> = [
+        "cm", "mm", "km", "dm", "kg", "mg", "ml", "mL", "cl", "dl", "ft", "yd", "hr", "lb", "oz",
+    ]
+
+    /// True for a plain-letter unit symbol from `unitSymbols`.
+    private func isUnitSymbol(_ tok: Token?) -> Bool {
+        if case .ident(let s)? = tok, s.utf8.count == 2 { return Parser.unitSymbols.contains(s) }
+        return false
+    }
 
     private func isWordToken(_ tok: Token?) -> Bool {
         guard let tok else { return false }
@@ -58,7 +86,7 @@ struct Parser {
         case .symbol(ASCII.closeParen), .symbol(ASCII.closeBracket), .symbol(ASCII.closeBrace), .symbol(ASCII.ampersand):
             return true
         case .symbol(ASCII.bar): return absDepth > 0
-        case .command(let c): return c == "}" || c == "\\" || c == "end" || c == "rfloor" || c == "rceil"
+        case .command(let c): return c == "}" || c == "\\" || c == "end" || c == "rfloor" || c == "rceil" || c == "choose"
         default: return false
         }
     }
@@ -169,13 +197,16 @@ struct Parser {
         var parts = [first]
         var other = false
         while case .command(let c)? = cur, c == "cup" || c == "cap" || c == "setminus" {
-            if c != "cup" { other = true }
             p += 1
-            parts.append(parseRatio())
+            let next = parseRatio()
+            switch c {
+            case "cup": parts.append(next)
+            case "setminus": parts = [.fn("setminus", [parts.count == 1 ? parts[0] : .union(parts), next])] // left to right
+            default: other = true
+            }
         }
-        if parts.count == 1 { return first }
         if other { return .opaque("setop") }
-        return .union(parts)
+        return parts.count == 1 ? parts[0] : .union(parts)
     }
 
     private mutating func parseRatio() -> Node {
@@ -233,15 +264,21 @@ struct Parser {
         }
     }
 
-    private mutating func skipWordsAsUnits() -> Bool {
+    /// Skips unit words after a factor (`5 \text{ cm}`); a multiplier word among them (`\frac12 \text{ million}`)
+    /// is not dropped but returned as a power of ten to multiply by. False when there was no word.
+    private mutating func skipWordsAsUnits(multipliers: inout [Node]) -> Bool {
         var any = false
         defer {
             // Words followed by more mathematics are prose, not units.
             if any && startsImplicitFactor(cur) { leadingWords = true }
         }
-        while isWordToken(cur) {
+        while isWordToken(cur) || isUnitSymbol(cur) {
+            if let tok = cur, let power = NumberWords.multiplierPower(tok) {
+                multipliers.append(.pow(.num(Rational(10)), .num(Rational(power))))
+            } else {
+                droppedWords += 1
+            }
             p += 1
-            droppedWords += 1
             any = true
             if cur == .symbol(ASCII.caret) { // unit^2
                 p += 1
@@ -284,13 +321,15 @@ struct Parser {
                 let d = parseUnary()
                 let n: Node = factors.count == 1 ? factors[0] : .mul(factors)
                 factors = [.div(n, d)]
-            } else if skipWordsAsUnits() {
+            } else if skipWordsAsUnits(multipliers: &factors) {
                 continue
             } else if startsImplicitFactor(tok) {
                 if case .number = tok, case .num? = factors.last { break }
                 let before = p
+                let beforeToken = cur
                 factors.append(parsePower())
-                if p == before { break }
+                // Reading `x` from the identifier `xy` rewrites the token in place: that is progress too (`2xy`).
+                if p == before && cur == beforeToken { break }
             } else {
                 break
             }
@@ -336,7 +375,11 @@ struct Parser {
 
     private mutating func parseExponent() -> Node {
         guard enter() else { return .opaque("?") }
-        defer { depth -= 1 }
+        exponentDepth += 1
+        defer {
+            depth -= 1
+            exponentDepth -= 1
+        }
         if cur == .symbol(ASCII.minus) { p += 1; return .neg(parseExponent()) }
         if cur == .symbol(ASCII.plus) { p += 1; return parseExponent() }
         var e: Node
@@ -362,6 +405,9 @@ struct Parser {
             if tok == .symbol(ASCII.exclamation) {
                 p += 1
                 n = .fn("fact", [n])
+            } else if tok == Lexer.degree {
+                p += 1
+                if trigDepth > 0 { n = .mul([n, .div(.const("pi"), .num(Rational(180)))]) }
             } else if tok == .symbol(ASCII.apostrophe) {
                 p += 1
                 if case .sym(let s) = n { n = .sym(s + "'") } else { n = .fn("prime", [n]) }
@@ -375,7 +421,13 @@ struct Parser {
                 switch n {
                 case .sym(let s): n = .sym(s + "_" + subText)
                 case .const(let s) where s == "e" || s == "i": n = .sym(s + "_" + subText)
-                case .num(let r): n = .opaque(r.description + "_" + subText)
+                case .num(let r):
+                    // (101)_2: an integer in parentheses with a base subscript (digits re-read from its value).
+                    if r.isInteger, !r.isNegative, let (value, _) = Parser.basedNumber(Array(r.numerator.description.utf8), [], [.symbol(ASCII.underscore)] + Parser.subscriptTokens(sub), 0) {
+                        n = value
+                    } else {
+                        n = .opaque(r.description + "_" + subText)
+                    }
                 default: n = .fn("sub", [n, sub])
                 }
             } else {
@@ -393,7 +445,11 @@ struct Parser {
         switch tok {
         case .symbol(ASCII.openBrace):
             p += 1
-            let inner = parseList()
+            var inner = parseList()
+            if cur == .command("choose") { // {n \choose k}
+                p += 1
+                inner = .fn("binom", [inner, parseList()])
+            }
             if cur == .symbol(ASCII.closeBrace) { p += 1 } else { failed = true }
             return inner
         case .number(let whole, let frac):
@@ -417,6 +473,44 @@ struct Parser {
         default:
             return parsePostfix()
         }
+    }
+
+    /// A numeral followed by a base subscript (`_2`, `_{8}`; bases 2 to 10, every digit below the base): its
+    /// exact value and the number of subscript tokens; nil otherwise (then `101_2` stays a name).
+    private static func basedNumber(_ whole: [UInt8], _ frac: [UInt8], _ t: [Token], _ p: Int) -> (Node, Int)? {
+        guard p + 1 < t.count, t[p] == .symbol(ASCII.underscore) else { return nil }
+        var baseDigits: [UInt8] = []
+        var used = 0
+        if case .number(let bw, let bf) = t[p + 1], bf.isEmpty, bw.count == 1 {
+            baseDigits = bw
+            used = 2
+        } else if p + 3 < t.count, t[p + 1] == .symbol(ASCII.openBrace), case .number(let bw, let bf) = t[p + 2], bf.isEmpty,
+                  bw.count <= 2, t[p + 3] == .symbol(ASCII.closeBrace) {
+            baseDigits = bw
+            used = 4
+        } else {
+            return nil
+        }
+        let base = baseDigits.reduce(0) { $0 * 10 + ASCII.digitValue($1) }
+        guard base >= 2, base <= 10, !(whole + frac).contains(where: { ASCII.digitValue($0) >= base }) else { return nil }
+        var n = BigInt.zero
+        for c in whole + frac { n = n * BigInt(base) + BigInt(ASCII.digitValue(c)) }
+        guard let scale = BigInt(base).power(frac.count), let r = Rational(n, scale) else { return nil }
+        return (.num(r), used)
+    }
+
+    /// The tokens `basedNumber` reads for a subscript that parsed to an integer (`2` as `_2`, `16` as `_{16}`).
+    private static func subscriptTokens(_ sub: Node) -> [Token] {
+        guard case .num(let r) = sub, r.isInteger, !r.isNegative else { return [] }
+        let digits = Array(r.numerator.description.utf8)
+        return digits.count == 1 ? [.number(whole: digits, fraction: [])]
+            : [.symbol(ASCII.openBrace), .number(whole: digits, fraction: []), .symbol(ASCII.closeBrace)]
+    }
+
+    /// True for a token that would bind tighter than `/` to what precedes it (a power, a factorial, a subscript).
+    private static func continuesFactor(_ tok: Token) -> Bool {
+        tok == .symbol(ASCII.caret) || tok == .symbol(ASCII.exclamation) || tok == .symbol(ASCII.underscore)
+            || tok == .symbol(ASCII.period)
     }
 
     static func letterNode(_ s: String) -> Node {
@@ -467,6 +561,19 @@ struct Parser {
                     let e = Parser.numberNode(ew, [])
                     return .mul([n, .pow(.num(Rational(10)), negExp ? .neg(e) : e)])
                 }
+            }
+            // A numeral in another base: 101_2, 0.01_{2}, 17_{8}.
+            if let (value, used) = Parser.basedNumber(whole, frac, t, p) {
+                p += used
+                return value
+            }
+            // Mixed number written with a space: 5 1/4 (a proper fraction of integers right after an integer).
+            if frac.isEmpty, exponentDepth == 0, p + 2 < t.count, case .number(let nw, let nf) = t[p], nf.isEmpty, t[p + 1] == .symbol(ASCII.slash),
+               case .number(let dw, let df) = t[p + 2], df.isEmpty, p + 3 == t.count || !Parser.continuesFactor(t[p + 3]),
+               case .num(let rn) = Parser.numberNode(nw, []), case .num(let rd) = Parser.numberNode(dw, []), !rd.isZero,
+               let q = rn / rd, q.numerator < q.denominator {
+                p += 3
+                return .add([n, .num(q)])
             }
             // Mixed number: 12\frac{3}{5}.
             if frac.isEmpty, cur == .command("frac") {
@@ -538,7 +645,11 @@ struct Parser {
             return inner
         case .symbol(ASCII.openBrace):
             p += 1
-            let inner = parseList()
+            var inner = parseList()
+            if cur == .command("choose") { // {n \choose k}
+                p += 1
+                inner = .fn("binom", [inner, parseList()])
+            }
             if cur == .symbol(ASCII.closeBrace) { p += 1 } else { failed = true }
             return inner
         case .symbol(ASCII.bar):
@@ -622,6 +733,9 @@ struct Parser {
     }
 
     private mutating func parseFunction(_ name: String) -> Node {
+        let isTrig = Parser.trigonometric.contains(name)
+        if isTrig { trigDepth += 1 }
+        defer { if isTrig { trigDepth -= 1 } }
         var power: Node? = nil
         var base: Node? = nil
         if cur == .symbol(ASCII.caret) {
@@ -654,8 +768,9 @@ struct Parser {
                 if case .command(let c) = tok, Parser.functionNames.contains(c) { break }
                 if case .ident(let s) = tok, Parser.functionNames.contains(s) { break }
                 let before = p
+                let beforeToken = cur
                 factors.append(parsePower())
-                if p == before { break }
+                if p == before && cur == beforeToken { break }
             }
             arg = factors.count == 1 ? factors[0] : .mul(factors)
             args = [arg]

@@ -72,6 +72,7 @@ enum ProseExtraction {
         if let seg { options.append(seg) }
         if let bold = lastBold(region) { options.append(bold) }
         if let t = isTail(region) { options.append(t) }
+        if let time = lastClockTime(region) { options.append(time) }
         if let run = mathRun(region, last: !fromMarker) { options.append(run) }
         var best: (end: Int, text: String)? = nil
         for o in options where o.end > (best?.end ?? -1) { best = o }
@@ -86,8 +87,11 @@ enum ProseExtraction {
             if let pos = find(lower(region), Array(m.utf8), last: true) {
                 var tail = sentence(region, from: pos + m.utf8.count)
                 if let f = tail.first, ASCII.isDigit(f) {
+                    let whole = tail
                     while let l = tail.last, !ASCII.isDigit(l) && l != ASCII.closeParen && l != ASCII.closeBracket
                         && l != ASCII.closeBrace { tail.removeLast() }
+                    // "is 4 thousand people": the multiplier stays, the unit goes.
+                    if let e = multiplierEnd(whole, from: tail.count) { tail = Array(whole[0..<e]) }
                 }
                 // A tail that starts with a word ("is a zero matrix: ...") is prose, not an answer.
                 if tail.count >= 2, ASCII.isLetter(tail[0]), ASCII.isLetter(tail[1]) { continue }
@@ -175,6 +179,59 @@ enum ProseExtraction {
         ASCII.slash,
     ]
 
+    /// The last clock time in prose ("leaves at 7:15 a.m."): `H:MM`, `H:MM:SS`, either with a.m./p.m., or
+    /// `H a.m.`, with where it ends; a bare number run would lose the minutes and the a.m./p.m.
+    private static func lastClockTime(_ b: [UInt8]) -> (end: Int, text: String)? {
+        var found: (end: Int, text: String)? = nil
+        var i = 0
+        while i < b.count {
+            guard ASCII.isDigit(b[i]), i == 0 || !ASCII.isAlphanumeric(b[i - 1]) else { i += 1; continue }
+            let start = i
+            var k = i
+            while k < b.count && k - start < 2 && ASCII.isDigit(b[k]) { k += 1 }
+            var colonParts = 0
+            while colonParts < 2, k + 2 < b.count, b[k] == ASCII.colon, ASCII.isDigit(b[k + 1]), ASCII.isDigit(b[k + 2]),
+                  k + 3 == b.count || !ASCII.isDigit(b[k + 3]) {
+                k += 3
+                colonParts += 1
+            }
+            let meridiemEnd = ProseExtraction.meridiemEnd(b, from: k)
+            if (colonParts > 0 || meridiemEnd != nil) && (k == b.count || !ASCII.isDigit(b[k])) {
+                let end = meridiemEnd ?? k
+                // Ranked by where it ends, spaces included, as a number run that it contains would be.
+                var rankEnd = end
+                while rankEnd < b.count && b[rankEnd] == ASCII.space { rankEnd += 1 }
+                found = (rankEnd, String(decoding: b[start..<end], as: UTF8.self))
+            }
+            i = Swift.max(k, i + 1)
+        }
+        return found
+    }
+
+    /// Where a multiplier word (`thousand`, `million`, ...) right after `start` (spaces allowed) ends, else nil.
+    private static func multiplierEnd(_ b: [UInt8], from start: Int) -> Int? {
+        var k = start
+        while k < b.count && b[k] == ASCII.space { k += 1 }
+        let wordStart = k
+        while k < b.count && ASCII.isLetter(b[k]) { k += 1 }
+        guard k > wordStart, NumberWords.multiplierPower(String(decoding: b[wordStart..<k], as: UTF8.self)) != nil else { return nil }
+        return k
+    }
+
+    /// Where `am`, `a.m.`, `PM`, ... ends after optional spaces at `k` (the next byte must not be a letter).
+    private static func meridiemEnd(_ b: [UInt8], from start: Int) -> Int? {
+        var k = start
+        while k < b.count && b[k] == ASCII.space { k += 1 }
+        guard k < b.count, [UInt8(ascii: "a"), UInt8(ascii: "p")].contains(ASCII.lowercased(b[k])) else { return nil }
+        k += 1
+        if k < b.count && b[k] == ASCII.period { k += 1 }
+        guard k < b.count, ASCII.lowercased(b[k]) == UInt8(ascii: "m") else { return nil }
+        k += 1
+        if k < b.count && b[k] == ASCII.period { k += 1 }
+        if k < b.count && ASCII.isLetter(b[k]) { return nil }
+        return k
+    }
+
     private static func mathRun(_ b: [UInt8], last: Bool) -> (end: Int, text: String)? {
         func isMath(_ c: UInt8) -> Bool {
             ASCII.isDigit(c) || c == ASCII.period || c == ASCII.comma || c == ASCII.slash || c == ASCII.plus
@@ -210,6 +267,10 @@ enum ProseExtraction {
             let opens = run.filter { $0 == ASCII.openParen }.count
             let closes = run.filter { $0 == ASCII.closeParen }.count
             if opens != closes { run = run.filter { $0 != ASCII.openParen && $0 != ASCII.closeParen } }
+            // "4 thousand people": the multiplier word belongs to the number.
+            if !run.isEmpty, let e = multiplierEnd(b, from: t) {
+                return (e, String(decoding: run + [ASCII.space] + b[t..<e].drop(while: { $0 == ASCII.space }), as: UTF8.self))
+            }
             if !run.isEmpty { return (t, String(decoding: run, as: UTF8.self)) }
         }
         return nil

@@ -150,7 +150,7 @@ struct Scalar: Sendable {
     /// Equivalence of two scalars.
     static func equal(_ a: Scalar, _ b: Scalar) -> Bool {
         if a.structural == b.structural { return true }
-        if a.vars.isEmpty && b.vars.isEmpty { return valuesEqual(a.value, b.value) }
+        if a.vars.isEmpty && b.vars.isEmpty { return valuesEqual(a.value, b.value) && !provablyDifferent(a, b) }
         // Sample points depend only on (variable name, index), so answers over different variable sets
         // can be compared point by point (a variable that one side lacks simply does not matter to it).
         if !a.evaluable || !b.evaluable { return false }
@@ -166,6 +166,19 @@ struct Scalar: Sendable {
             valid += 1
         }
         return valid >= 3
+    }
+
+    /// True when two constants that are numerically equal differ by an exact argument (`Irrationality`):
+    /// `\pi + 10^{-14}` is not `\pi`, `e^{-50}` is not 0. Asked only after the numeric test said equal, so
+    /// the terms are split then rather than for every answer.
+    static func provablyDifferent(_ a: Scalar, _ b: Scalar) -> Bool {
+        switch (a.value, b.value) {
+        case (.approx, .approx), (.exact, .approx), (.approx, .exact):
+            guard let ta = Irrationality.Terms(a.node), let tb = Irrationality.Terms(b.node) else { return false }
+            return Irrationality.Terms.differ(ta, tb)
+        default:
+            return false
+        }
     }
 
     /// True when f = c * g for a constant c (non-zero; positive when requested) at every sample.
