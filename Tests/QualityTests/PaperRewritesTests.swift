@@ -39,12 +39,23 @@ struct PaperRewritesTests {
         let pairs = QualityFixtures.paperPairs
         try #require(pairs.count == 7500)
         let similarities = try #require(QualityFixtures.paperCosines)
+        let (mutated, rate) = Self.rejection("one diagram number changed", pairs, similarities) { pair in
+            PaperRewritesTests.changeOneDiagramNumber(in: pair.rewrite, seed: UInt64(pair.id))
+        }
+        #expect(mutated >= 100)  // 124 of the rewrites keep a diagram with a digit in it
+        #expect(rate >= 0.99)
+    }
+
+    /// How many rewrites `corrupt` changed, and the share of those the validator rejects (renaming allowed where the
+    /// answer is a number), printed with the first missed ids.
+    static func rejection(_ name: String, _ pairs: [QualityFixtures.Pair], _ similarities: [Double],
+                          corrupt: (QualityFixtures.Pair) -> String?) -> (mutated: Int, rate: Double) {
         let validator = AugmentationValidator()
         var mutated = 0
         var rejected = 0
         var missed: [Int] = []
         for (pair, similarity) in zip(pairs, similarities) {
-            guard let corrupted = PaperRewritesTests.changeOneDiagramNumber(in: pair.rewrite, seed: UInt64(pair.id)) else { continue }
+            guard let corrupted = corrupt(pair) else { continue }
             mutated += 1
             if !validator.validate(original: pair.original, rewrite: corrupted, similarity: similarity,
                                    allowRenaming: pair.answerIsANumber).accepted {
@@ -53,10 +64,9 @@ struct PaperRewritesTests {
                 missed.append(pair.id)
             }
         }
-        let rate = Double(rejected) / Double(mutated)
-        print("one diagram number changed: rejected \(rejected)/\(mutated) = \(rate); first missed ids: \(missed.prefix(20))")
-        #expect(mutated >= 100)  // 124 of the rewrites keep a diagram with a digit in it
-        #expect(rate >= 0.99)
+        let rate = Double(rejected) / Double(max(1, mutated))
+        print("\(name): rejected \(rejected)/\(mutated) = \(rate); first missed ids: \(missed.prefix(20))")
+        return (mutated, rate)
     }
 
     /// The rewrite with one digit inside its `[asy]` code changed (plus one, mod 10), or nil when it has none.
@@ -80,25 +90,10 @@ struct PaperRewritesTests {
         let pairs = QualityFixtures.paperPairs
         try #require(pairs.count == 7500)
         let similarities = try #require(QualityFixtures.paperCosines)
-        let validator = AugmentationValidator()
-        var mutated = 0
-        var rejected = 0
-        var missed: [Int] = []
-        for (pair, similarity) in zip(pairs, similarities) {
-            guard let corrupted = PaperRewritesTests.changeOneNumber(in: pair.rewrite, original: pair.original, seed: UInt64(pair.id)) else {
-                continue
-            }
-            mutated += 1
-            // One changed digit barely moves the cosine: the original rewrite's is used.
-            if !validator.validate(original: pair.original, rewrite: corrupted, similarity: similarity,
-                                   allowRenaming: pair.answerIsANumber).accepted {
-                rejected += 1
-            } else {
-                missed.append(pair.id)
-            }
+        // One changed digit barely moves the cosine: the original rewrite's is used.
+        let (mutated, rate) = Self.rejection("one number changed", pairs, similarities) { pair in
+            PaperRewritesTests.changeOneNumber(in: pair.rewrite, original: pair.original, seed: UInt64(pair.id))
         }
-        let rate = Double(rejected) / Double(mutated)
-        print("one number changed: rejected \(rejected)/\(mutated) = \(rate); first missed ids: \(missed.prefix(20))")
         #expect(mutated >= 6500)  // 614 of the 7,500 rewrites have no digit to change
         #expect(rate >= 0.99)
     }
