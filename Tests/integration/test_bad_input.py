@@ -189,7 +189,9 @@ def test_huge_inputs_are_refused_by_their_limits(server):
 def test_empty_batches_are_fine(server):
     body = server.post("/v1/reward", {"groups": []}).json()
     assert body == {"groups": [], "stats": {"groups": 0, "rollouts": 0, "mean_reward": 0.0, "empty_rate": 0.0,
-                                            "views_agree_rate": 0.0}}
+                                            "views_agree_rate": 0.0, "answer_concentration": 0.0,
+                                            "top_answer_share": 0.0, "answer_classes_per_group": 0.0,
+                                            "consensus": 0.0, "mean_response_bytes": 0.0, "p10_response_bytes": 0}}
     assert server.post("/v1/vote", {"groups": []}).json() == {"groups": []}
     assert server.post("/v1/extract", {"responses": []}).json() == {"answers": []}
     assert server.post("/v1/equivalent", {"pairs": []}).json() == {"equivalent": []}

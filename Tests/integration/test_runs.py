@@ -63,7 +63,7 @@ def test_a_run_answering_one_constant_is_suspected(start_server):
 
 
 def test_a_bad_run_name_is_a_400(server):
-    for name in ["", "has space", "x/y", "a" * 129, 7]:
+    for name in ["", "has space", "x/y", "a" * 129, 7, None]:
         found = problem(400, server.post("/v1/reward", {**batch("x", 1), "run": name}))
         assert found["pointer"] == "/run"
 

@@ -78,7 +78,7 @@ struct RewardEndpoint {
     func decode(_ root: JSONNode, _ context: RequestContext) throws(HTTPError) -> Request {
         let fields = try root.fields(at: "", allowed: ["mode", "equivalence", "reward", "advantage", "extract", "groups", "run"])
         var run: String?
-        if let runNode = fields["run"], runNode.kind != .null {
+        if let runNode = fields["run"] {
             let name = try runNode.string(at: "/run")
             guard RunHistory.isValidName(name) else {
                 throw .badField("/run", "a run name is 1 to 128 letters, digits and . _ : - (it labels metrics and URLs)")
