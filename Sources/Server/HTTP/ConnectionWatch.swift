@@ -73,9 +73,12 @@ final class ConnectionWatch: Sendable {
     }
 
     /// Shuts down every connection that has waited for a head or a body for longer than its timeout; the event loop
-    /// then sees its end and closes it. Returns how many it shut down.
+    /// then sees its end and closes it. A connection with bytes the server has not read yet is spared: the client
+    /// sent them, and the server (its worker thread busy with another request) is the slow one. Returns how many it
+    /// shut down.
     @discardableResult
-    func sweep(now: Double = ConnectionWatch.now(), shutDown: (Int32) -> Void = { _ = Glibc.shutdown($0, Int32(SHUT_RDWR)) }) -> Int {
+    func sweep(now: Double = ConnectionWatch.now(), hasUnread: (Int32) -> Bool = ConnectionWatch.hasUnread,
+               shutDown: (Int32) -> Void = { _ = Glibc.shutdown($0, Int32(SHUT_RDWR)) }) -> Int {
         state.withLock { state in
             var count = 0
             for (id, entry) in state.open {
@@ -84,6 +87,7 @@ final class ConnectionWatch: Sendable {
                 case .body(let since) where bodyTimeoutSeconds > 0 && now - since > bodyTimeoutSeconds: break
                 default: continue
                 }
+                if hasUnread(entry.socket) { continue }
                 shutDown(entry.socket)
                 state.open[id]?.waitingFor = nil  // shut down once; the close follows
                 count += 1
@@ -111,6 +115,12 @@ final class ConnectionWatch: Sendable {
         }
         thread.name = "coreward-connections"
         thread.start()
+    }
+
+    /// Whether the socket holds received bytes not read yet (a peek that finds one).
+    static func hasUnread(_ socket: Int32) -> Bool {
+        var byte: UInt8 = 0
+        return recv(socket, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT)) > 0
     }
 
     /// Seconds on the monotonic clock.
