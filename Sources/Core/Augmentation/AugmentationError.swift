@@ -6,6 +6,8 @@ public enum AugmentationError: Error, Sendable, Equatable, CustomStringConvertib
     case unparseableCompletion(String)
     /// A completion that never came: transport error, timeout, or an HTTP error after the retries allowed.
     case completionFailed(String)
+    /// The `rules` backend found only `found` distinct valid variants of a question where `asked` were asked for.
+    case tooFewVariants(found: Int, asked: Int)
 
     /// A sentence for `reasons` and logs.
     public var description: String {
@@ -13,6 +15,8 @@ public enum AugmentationError: Error, Sendable, Equatable, CustomStringConvertib
         case .invalidTemplate(let detail): return "invalid prompt template: \(detail)"
         case .unparseableCompletion(let detail): return "unparseable completion: \(detail)"
         case .completionFailed(let detail): return "completion failed: \(detail)"
+        case .tooFewVariants(let found, let asked):
+            return "no variant: the rules found only \(found) distinct valid variant\(found == 1 ? "" : "s") of this question, \(asked) asked for"
         }
     }
 }
