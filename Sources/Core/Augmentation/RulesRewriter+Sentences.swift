@@ -58,7 +58,8 @@ extension RulesRewriter {
             current.append(character)
             index += 1
             let atEnd = index == characters.count || characters[index].isWhitespace
-            if ".?!".contains(character), atEnd {
+            let abbreviation = character == "." && abbreviations.contains(where: { current.hasSuffix(" " + $0) || current == $0 })
+            if ".?!".contains(character), atEnd, !abbreviation {
                 close(whitespace())
             } else if character == "\u{E001}", let span = span(current.dropFirst(placeholderStart), protected) {
                 let inner = span.trimming("$\\]) \n")
@@ -72,6 +73,9 @@ extension RulesRewriter {
         if !current.isEmpty { close("") }
         return result
     }
+
+    /// Abbreviations whose period ends no sentence.
+    static let abbreviations = ["Mr.", "Mrs.", "Ms.", "Dr.", "St.", "Prof.", "Jr.", "Sr.", "e.g.", "i.e.", "vs.", "etc."]
 
     /// Whether a math span is displayed (on a line of its own).
     static func isDisplay(_ span: String) -> Bool {
@@ -93,9 +97,9 @@ extension RulesRewriter {
 
     /// Nouns whose value one computes ("Compute the sum of ...").
     static let computedNouns: Set<String> = [
-        "sum", "product", "value", "remainder", "probability", "area", "volume", "perimeter", "number", "least",
-        "greatest", "largest", "smallest", "distance", "length", "ratio", "average", "mean", "median", "difference",
-        "quotient", "units", "positive", "maximum", "minimum", "total", "expected", "exact", "degree", "measure",
+        "sum", "product", "value", "remainder", "probability", "area", "volume", "perimeter", "number", "distance",
+        "length", "ratio", "average", "mean", "median", "difference", "quotient", "units", "maximum", "minimum",
+        "total", "expected", "exact", "degree", "measure",
     ]
 
     /// "What is X?" as "Find X.", "Determine X.", "Compute X." ("What is the value of X?" also as "Evaluate X.").
@@ -130,12 +134,13 @@ extension RulesRewriter {
         guard let verb = imperativeVerbs.first(where: { sentence.hasPrefix($0 + " ") }) else { return nil }
         let rest = String(sentence.dropFirst(verb.count + 1))
         let words = rest.split(separator: " ").map { bare($0) }
-        guard let first = words.first else { return nil }
-        let noQuestion: Set<String> = ["all", "a", "an", "each", "every", "both", "how", "what", "which", "whether", "one", "two", "any", "some", "and"]
+        guard let first = words.first, !["if", "whether", "that"].contains(first) else { return nil }
+        let noQuestion: Set<String> = ["all", "a", "an", "each", "every", "both", "how", "what", "which", "one", "two", "any", "some", "and"]
         let asQuestion = rest.hasSuffix(".") && !rest.dropLast().contains(".") && !noQuestion.contains(first)
             && !badObjectStarts.contains(first) && !rest.contains("?")
         if asQuestion, rng.chance(0.6) {
             let object = String(rest.dropLast())
+            if verb == "Evaluate" { return "What is the value of " + object + "?" }
             return (pluralObject(words) ? "What are " : "What is ") + object + "?"
         }
         var others = ["Find", "Determine"]
@@ -220,7 +225,7 @@ extension RulesRewriter {
         let words = sentence.dropFirst(lead.count).dropLast().split(separator: " ").map(String.init)
         let markers: Set<String> = ["such", "that", "satisfying", "for", "with", "where", "which", "so", "if", "to", "whose"]
         let k = words.indices.first(where: { markers.contains(words[$0]) }) ?? words.count
-        guard k >= 1, k <= 8, bare(words[0]) != "of", words[0..<k].allSatisfy({ !$0.hasSuffix(",") }) else { return nil }
+        guard k >= 1, k <= 8, bare(words[0]) != "of", !words[0].hasPrefix("\u{E000}"), words[0..<k].allSatisfy({ !$0.hasSuffix(",") }) else { return nil }
         let tail = words[k...].joined(separator: " ")
         return "How many " + words[0..<k].joined(separator: " ") + " are there" + (tail.isEmpty ? "" : " " + tail) + "?"
     }
@@ -235,12 +240,14 @@ extension RulesRewriter {
         var j = 1
         var names = 0
         var plural = false
-        while j < words.count {
+        var ended = false
+        while j < words.count, !ended {
             let word = words[j]
-            let name = word.hasSuffix(",") ? String(word.dropLast()) : word
+            let name = word.hasSuffix(",") || word.hasSuffix(".") ? String(word.dropLast()) : word
             if let math = span(name, context.protected) {
                 names += 1
                 if math.contains(",") { plural = true }
+                ended = word.hasSuffix(".")
             } else if word != "and" {
                 break
             }
@@ -248,7 +255,8 @@ extension RulesRewriter {
         }
         guard names >= 1 else { return nil }
         let subject = words[1..<j].joined(separator: " ")
-        if j == words.count || (j == words.count - 1 && words[j] == ".") || (j == words.count && names == 1) {
+        if j == words.count {
+            // "Let $f(x) = x^2$." (or without the period, which then is inside the math).
             guard names == 1, !subject.hasSuffix(",") else { return nil }
             let verbs = ["Define", "Consider"]
             return verbs[rng.index(below: verbs.count)] + " " + words[1...].joined(separator: " ")
@@ -359,6 +367,9 @@ extension RulesRewriter {
     static let commonOpenings: Set<String> = [
         "The", "A", "An", "There", "Each", "Every", "This", "These", "Those", "All", "Some", "It", "Its", "Their",
         "His", "Her", "Both", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine", "Ten", "One",
+        "Point", "Points", "Triangle", "Triangles", "Circle", "Circles", "Line", "Lines", "Segment", "Square",
+        "Rectangle", "Quadrilateral", "Polygon", "Angle", "Side", "Sides", "Parallelogram", "Trapezoid", "Pentagon",
+        "Hexagon", "Cube", "Sphere", "Cone", "Cylinder", "Number", "Numbers", "Function", "Sequence", "Integers",
     ]
 
     /// "F. What is X?" as "Given that f, what is X?" and "F. Find X." as "Find X, given that f.": a plain statement
@@ -372,7 +383,7 @@ extension RulesRewriter {
         let question = sentences[q].text
         let words = fact.split(separator: " ")
         guard let firstWord = words.first, let term = question.last, term == "?" || term == ".",
-              fact.hasSuffix("."), !fact.dropLast().contains("."), !fact.contains("?"), !fact.contains(":"),
+              fact.hasSuffix("."), !abbreviations.reduce(fact, { $0.replacing($1, with: "") }).dropLast().contains("."), !fact.contains("?"), !fact.contains(":"),
               !fact.contains("!"), !fact.contains(";"), (3...35).contains(words.count),
               !notAFact.contains(bare(firstWord)), !sentences[q - 1].separator.contains("\n"),
               !question.contains(" if "), !question.contains("given"), !question.dropLast().contains("?"),

@@ -5,13 +5,13 @@ extension RulesRewriter {
     /// Phrases (lower case, as tokens would join) with rewordings that mean the same in any mathematical sense.
     static let synonyms: [(String, [String])] = [
         ("largest", ["greatest"]), ("greatest", ["largest"]), ("the smallest", ["the least"]), ("the least", ["the smallest"]),
-        ("such that", ["so that"]), ("is equal to", ["equals"]), ("are equal to", ["equal"]),
+        ("is equal to", ["equals"]), ("are equal to", ["equal"]),
         ("distinct", ["different"]), ("chosen", ["selected", "picked"]), ("selected", ["chosen"]),
         ("choose", ["select", "pick"]), ("chooses", ["selects", "picks"]), ("selects", ["chooses"]),
         ("buys", ["purchases"]), ("bought", ["purchased"]), ("buy", ["purchase"]), ("purchased", ["bought"]),
         ("wants to", ["would like to", "wishes to"]), ("needs to", ["has to"]), ("need to", ["have to"]),
         ("begins", ["starts"]), ("starts", ["begins"]), ("flips", ["tosses"]), ("flipped", ["tossed"]),
-        ("tossed", ["flipped"]), ("students", ["pupils"]), ("children", ["kids"]), ("altogether", ["in all"]),
+        ("students", ["pupils"]), ("children", ["kids"]), ("altogether", ["in all"]),
         ("in total", ["altogether"]), ("can be written", ["can be expressed"]), ("can be expressed", ["can be written"]),
         ("written as", ["expressed as"]), ("is defined as", ["is given by"]), ("is defined by", ["is given by"]),
         ("in the diagram", ["in the figure"]), ("in the figure", ["in the diagram"]), ("as shown", ["as pictured"]),
@@ -27,7 +27,7 @@ extension RulesRewriter {
 
     /// Words after which a phrase is not swapped (a grammatical or fixed use).
     static let synonymBlockers: [String: Set<String>] = [
-        "such that": ["is", "are", "was", "were", "be"], "the following": ["is", "are", "of"],
+        "the following": ["is", "are", "of"],
         "only": ["if", "the", "one", "not"], "large": ["sufficiently", "a"], "find": ["to"], "determine": ["to"],
     ]
 
@@ -152,7 +152,8 @@ extension RulesRewriter {
             } else {
                 after = true
             }
-            let inList = next == "," || lastNonSpace(characters, before: index) == ","
+            let inList = (next == "," && firstNonSpace(characters, from: end + 1)?.isNumber == true)
+                || (lastNonSpace(characters, before: index) == "," && lastNonSpace(characters, before: index - 1 - spaces(characters, before: index))?.isNumber == true)
             if before, after, !inList, let value = Int(digits), var word = numberWord(value) {
                 if atSentenceStart(characters, index) { word = capitalized(word) }
                 result += word
@@ -169,6 +170,20 @@ extension RulesRewriter {
         var k = index - 1
         while k >= 0, characters[k] == " " { k -= 1 }
         return k >= 0 ? characters[k] : nil
+    }
+
+    /// The first character from `index` on that is not a space.
+    static func firstNonSpace(_ characters: [Character], from index: Int) -> Character? {
+        var k = index
+        while k < characters.count, characters[k] == " " { k += 1 }
+        return k < characters.count ? characters[k] : nil
+    }
+
+    /// How many spaces stand right before `index`.
+    static func spaces(_ characters: [Character], before index: Int) -> Int {
+        var k = index - 1
+        while k >= 0, characters[k] == " " { k -= 1 }
+        return index - 1 - k
     }
 
     /// Whether `index` opens a sentence (nothing but spaces since the start, a line break or closing punctuation).

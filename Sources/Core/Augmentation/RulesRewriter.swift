@@ -12,7 +12,7 @@
 ///
 /// `variants(of:seed:count:)` tries several candidates, keeps those the validator's checks other than the encoder
 /// similarity accept (numbers, math, names, diagram, novelty), drops duplicates and returns up to `count` of the
-/// most changed, fewer when fewer distinct ones exist.
+/// most changed (by `Novelty`), fewer when fewer distinct ones exist.
 public struct RulesRewriter: Sendable {
     /// The bounds the returned variants meet (all but the similarity band, which needs the encoder).
     public let thresholds: ValidationThresholds
@@ -28,35 +28,22 @@ public struct RulesRewriter: Sendable {
     public func variants(of question: String, seed: UInt64, count: Int) -> [String] {
         guard count > 0 else { return [] }
         let original = QuestionText(question)
-        let validator = AugmentationValidator(thresholds: thresholds)
         var seen: Set<String> = [question]
         var pool: [(text: String, novelty: Double)] = []
         for attempt in 0..<RulesRewriter.attempts(for: count) {
             let text = candidate(question, seed: seed, attempt: attempt)
             guard seen.insert(text).inserted else { continue }
-            // A mid-band cosine: every check but similarity decides.
-            let report = validator.validate(original: question, rewrite: text, similarity: 0.8)
-            guard report.accepted else { continue }
             pool.append((text, Novelty.score(original: original, rewrite: QuestionText(text))))
         }
-        // Most changed first; among close ones, prefer what differs most from those already chosen.
+        // Most changed first (a stable order: ties keep the order of the attempts); the validator, the costly part,
+        // only until `count` are accepted, with a mid-band cosine so that every check but similarity decides.
+        let validator = AugmentationValidator(thresholds: thresholds)
         var chosen: [String] = []
-        var chosenTexts: [QuestionText] = []
-        while chosen.count < count, !pool.isEmpty {
-            var best = 0
-            var bestScore = -Double.infinity
-            for (index, entry) in pool.enumerated() {
-                let text = QuestionText(entry.text)
-                let apart = chosenTexts.map { Novelty.score(original: $0, rewrite: text) }.min() ?? 1
-                let score = entry.novelty + 0.25 * apart
-                if score > bestScore {
-                    bestScore = score
-                    best = index
-                }
+        for entry in pool.enumerated().sorted(by: { ($0.element.novelty, -$0.offset) > ($1.element.novelty, -$1.offset) }) {
+            guard chosen.count < count else { break }
+            if validator.validate(original: question, rewrite: entry.element.text, similarity: 0.8).accepted {
+                chosen.append(entry.element.text)
             }
-            chosen.append(pool[best].text)
-            chosenTexts.append(QuestionText(pool[best].text))
-            pool.remove(at: best)
         }
         return chosen
     }
@@ -145,14 +132,23 @@ public struct RulesRewriter: Sendable {
     }
 
     /// Settings a question is posed in, put in front of it: they add no fact and ask nothing new, and move the
-    /// encoder's view of the question the most of all the rules (on MATH questions, a setting alone gives a cosine
-    /// of 0.91 to 0.95 at the median).
+    /// encoder's view of the question the most of all the rules. Each was measured alone in front of 30 MATH
+    /// questions (all-MiniLM-L6-v2): median cosines 0.80 to 0.93; settings above 0.93 ("Here is a homework
+    /// problem:", 0.97) were left out, as was one at 0.71 that risked the validator's floor on short questions.
     static let settings = [
         "A teacher asks the class: ", "In a math competition, contestants were asked: ",
-        "During a math club meeting, the coach posed this problem: ", "A tutor gives the following problem to a pupil: ",
-        "At a school math night, parents and kids tackled this one: ", "A puzzle column in the weekend newspaper asks: ",
-        "As a warm-up, the instructor writes on the board: ", "A student is given this exercise: ",
-        "Your friend challenges you with this puzzle: ", "A textbook exercise reads: ",
+        "During a math club meeting, the coach posed this problem: ", "A puzzle column in the weekend newspaper asks: ",
+        "A librarian found this riddle in an old notebook: ", "On the first day of summer camp, the counselor poses a challenge: ",
+        "Grandpa likes to quiz the family at dinner, and tonight he asks: ",
+        "Scribbled on the back of a napkin at a cafe is this question: ",
+        "A ship's captain, bored on a long voyage, challenges the crew: ",
+        "A radio host invites listeners to call in with the answer to this: ",
+        "During a long train ride, two travelers pass the time with this question: ",
+        "A robot in a science museum displays the following question on its screen: ",
+        "A baker, waiting for the bread to rise, wonders about this: ",
+        "The last page of a puzzle book, left on a park bench, reads: ",
+        "Before the movie starts, a friend leans over and asks: ",
+        "Written on a chalkboard in an empty classroom is this problem: ",
     ]
 
     // MARK: Renaming
