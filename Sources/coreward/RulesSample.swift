@@ -11,7 +11,8 @@ struct RulesSample: ParsableCommand {
             Reads a JSONL file whose lines hold a "question" (or "original", or "problem"), draws --count of them \
             with --seed, and prints each original followed by its variants (up to --n, as /v1/augment with \
             backend rules would return for that seed; fewer when the rules find no more distinct valid ones). \
-            No encoder is loaded: the variants meet every check but the similarity band.
+            No encoder is loaded: the variants meet every check but the similarity band. Diagrams are folded \
+            to their line count (the rules never edit them).
             """)
 
     @Option(name: .shortAndLong, help: "Input JSONL file.")
@@ -40,14 +41,23 @@ struct RulesSample: ParsableCommand {
         for (number, index) in order.prefix(count).enumerated() {
             let question = questions[index]
             print("── \(number + 1) (line \(index + 1)) " + String(repeating: "─", count: 40))
-            print("ORIGINAL:  " + question)
+            print("ORIGINAL:  " + RulesSample.folded(question))
             let variants = rewriter.variants(of: question, seed: seed, count: n)
             for (k, variant) in variants.enumerated() {
                 let novelty = Novelty.score(original: QuestionText(question), rewrite: QuestionText(variant))
-                print("VARIANT \(k + 1) (novelty \(String(format: "%.2f", novelty))): " + variant)
+                print("VARIANT \(k + 1) (novelty \(String(format: "%.2f", novelty))): " + RulesSample.folded(variant))
             }
             if variants.count < n { print("(only \(variants.count) distinct valid variant\(variants.count == 1 ? "" : "s"))") }
             print()
         }
+    }
+
+    /// The text with each `[asy]` diagram folded to its line count (the rules never edit a diagram).
+    static func folded(_ text: String) -> String {
+        QuestionText(text).segments.map { segment in
+            guard segment.kind == .diagram else { return segment.text }
+            let lines = segment.text.split(separator: "\n", omittingEmptySubsequences: false).count
+            return "[asy] ... (\(lines) lines) [/asy]"
+        }.joined()
     }
 }

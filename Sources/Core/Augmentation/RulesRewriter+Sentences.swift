@@ -62,7 +62,7 @@ extension RulesRewriter {
             if ".?!".contains(character), atEnd, !abbreviation {
                 close(whitespace())
             } else if character == "\u{E001}", let span = span(current.dropFirst(placeholderStart), protected) {
-                let inner = span.trimming("$\\]) \n")
+                let inner = trimmed(span, "$\\]) \n")
                 if atEnd, let last = inner.last, ".?!".contains(last) {
                     close(whitespace())
                 } else if index < characters.count, characters[index].isUppercase, isDisplay(span) {
@@ -105,7 +105,7 @@ extension RulesRewriter {
     /// "What is X?" as "Find X.", "Determine X.", "Compute X." ("What is the value of X?" also as "Evaluate X.").
     static func whatIs(_ sentence: String, _ context: Context, _ rng: inout SplitMix64) -> String? {
         guard sentence.hasSuffix("?"), !sentence.dropLast().contains("?") else { return nil }
-        let body = String(sentence.dropLast()).trimming(" ")
+        let body = trimmed(sentence.dropLast(), " ")
         let forms = ["What is the value of ", "What is ", "What are ", "What was ", "What were ", "What's "]
         guard let form = forms.first(where: { body.hasPrefix($0) }) else { return nil }
         let object = String(body.dropFirst(form.count))
@@ -223,9 +223,12 @@ extension RulesRewriter {
         guard let lead = leads.first(where: { sentence.hasPrefix($0) }), sentence.hasSuffix("."),
               !sentence.dropLast().contains(".") else { return nil }
         let words = sentence.dropFirst(lead.count).dropLast().split(separator: " ").map(String.init)
-        let markers: Set<String> = ["such", "that", "satisfying", "for", "with", "where", "which", "so", "if", "to", "whose"]
-        let k = words.indices.first(where: { markers.contains(words[$0]) }) ?? words.count
-        guard k >= 1, k <= 8, bare(words[0]) != "of", !words[0].hasPrefix("\u{E000}"), words[0..<k].allSatisfy({ !$0.hasSuffix(",") }) else { return nil }
+        let markers: Set<String> = ["such", "that", "satisfying", "for", "with", "where", "which", "so", "if", "to", "whose",
+                                    "in", "between", "less", "greater", "among", "on"]
+        let marker = words.indices.first(where: { markers.contains(words[$0]) })
+        let k = marker ?? words.count
+        // Without a marker, "are there" goes last: only after a short noun phrase.
+        guard k >= 1, k <= (marker == nil ? 5 : 8), bare(words[0]) != "of", !words[0].hasPrefix("\u{E000}"), words[0..<k].allSatisfy({ !$0.hasSuffix(",") }) else { return nil }
         let tail = words[k...].joined(separator: " ")
         return "How many " + words[0..<k].joined(separator: " ") + " are there" + (tail.isEmpty ? "" : " " + tail) + "?"
     }
@@ -361,6 +364,7 @@ extension RulesRewriter {
         "thus", "hence", "also", "here", "enter", "write", "give", "round", "use", "show", "prove", "assuming", "in",
         "recall", "remember", "which", "where", "why", "who", "but", "and", "or", "however", "now", "again",
         "taking", "knowing", "observe", "take", "list", "state", "answer", "is", "are", "does", "do", "can",
+        "after", "before", "while", "since", "because", "although", "once", "until", "during", "unless", "as",
     ]
 
     /// Sentence openings that are common words (lower-cased inside a sentence); any other opening is kept as is.
@@ -393,7 +397,9 @@ extension RulesRewriter {
             statement = firstWord.lowercased() + statement.dropFirst(firstWord.count)
         }
         let merged: String
-        if term == ".", rng.chance(0.5) {
+        // After the question only when the fact introduces nothing ("a sequence") that the question refers back to.
+        let introduces = words.contains { ["a", "an"].contains(bare($0)) }
+        if term == ".", !introduces, rng.chance(0.5) {
             merged = question.dropLast() + ", given that " + statement + "."
         } else {
             guard let verb = question.split(separator: " ").first else { return }
@@ -406,21 +412,19 @@ extension RulesRewriter {
 
     // MARK: Helpers
 
+    /// The text without leading and trailing characters of `set`.
+    static func trimmed(_ text: some StringProtocol, _ set: String) -> String {
+        var rest = Substring(text)
+        while let first = rest.first, set.contains(first) { rest = rest.dropFirst() }
+        while let last = rest.last, set.contains(last) { rest = rest.dropLast() }
+        return String(rest)
+    }
+
     /// A word lower-cased without the punctuation around it; a placeholder as is.
     static func bare(_ word: some StringProtocol) -> String {
         if word.hasPrefix("\u{E000}") {
             return String(word.prefix { $0 != "\u{E001}" }) + "\u{E001}"
         }
         return String(word.lowercased().filter { $0.isLetter || $0 == "'" || $0 == "-" })
-    }
-}
-
-extension StringProtocol {
-    /// The text without leading and trailing characters of `set`.
-    func trimming(_ set: String) -> String {
-        var text = Substring(self)
-        while let first = text.first, set.contains(first) { text = text.dropFirst() }
-        while let last = text.last, set.contains(last) { text = text.dropLast() }
-        return String(text)
     }
 }

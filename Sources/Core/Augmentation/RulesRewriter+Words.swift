@@ -109,9 +109,10 @@ extension RulesRewriter {
 
     // MARK: Small numbers
 
-    /// The words for 0 to 19 and the tens.
+    /// The words for 0 to 19.
     static let units = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
                         "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
+    /// The words for the tens, by their digit.
     static let tens = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
 
     /// The word for 2 to 99 ("twenty-five").

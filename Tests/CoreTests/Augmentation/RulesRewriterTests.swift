@@ -172,6 +172,8 @@ struct RulesRewriterTests {
         ("Find the number of ordered pairs \(p(0)) such that \(p(1)).", "How many ordered pairs \(p(0)) are there such that \(p(1))?"),
         ("Find the number of positive divisors of 8400.", "How many positive divisors of 8400 are there?"),
         ("Find the number of ways to arrange the letters.", "How many ways are there to arrange the letters?"),
+        ("Find the number of odd digits in the base-4 representation of \(p(0)).",
+         "How many odd digits are there in the base-4 representation of \(p(0))?"),
         ("Find the number of \(p(0)).", "nil"),
     ])
     func theNumberOfBecomesHowMany(sentence: String, expected: String) {
@@ -232,6 +234,7 @@ struct RulesRewriterTests {
         "Let \(p(0)) be real. Find \(p(1)).",
         "If \(p(0)), then \(p(1)). What is \(p(2))?",
         "Mr. Smith has 3 cats. What is \(p(0))?",
+        "After eating one, Donna has 9 left. What is \(p(0))?",
     ])
     func noFactMovesFromAnInstructionOrACondition(text: String) {
         var sentences = RulesRewriter.sentences(text, protected: ["$x$", "$y$", "$z$"])
