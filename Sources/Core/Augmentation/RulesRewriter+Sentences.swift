@@ -14,7 +14,7 @@ extension RulesRewriter {
 
     /// The sentence rules, tried in a random order until one applies.
     static let sentenceRules: [SentenceRule] = [
-        whatIs, imperative, howMany, numberOfAsHowMany, letBe, moveCondition, conditionFirst, instructionWords,
+        whatIs, imperative, howMany, numberOfAsHowMany, letBe, moveCondition, conditionFirst, instructionWords, activeVoice,
     ]
 
     /// Splits masked text into sentences: after `.`, `?` or `!` followed by whitespace, at a line break, after a
@@ -272,6 +272,33 @@ extension RulesRewriter {
         case 1: return "Assume " + subject + (plural ? " are " : " is ") + rest
         default: return "Take " + subject + " to be " + rest
         }
+    }
+
+    /// Participles of things done to dice, coins and cards, with the active verb ("tossed" as "tosses").
+    static let actions: [String: String] = [
+        "chosen": "chooses", "selected": "selects", "picked": "picks", "drawn": "draws", "rolled": "rolls",
+        "tossed": "tosses", "flipped": "flips", "thrown": "throws", "dealt": "deals", "spun": "spins",
+        "shuffled": "shuffles", "painted": "paints", "cut": "cuts", "folded": "folds",
+    ]
+
+    /// "A fair coin is tossed six times." as "Someone tosses a fair coin six times.": a passive sentence whose
+    /// subject is a short noun phrase, made active with an unnamed doer.
+    static func activeVoice(_ sentence: String, _ context: Context, _ rng: inout SplitMix64) -> String? {
+        let words = sentence.split(separator: " ").map(String.init)
+        guard let first = words.first, ["A", "An", "Two", "Three", "Four", "Five", "Six", "The"].contains(first),
+              let k = words.indices.first(where: { ["is", "are"].contains(words[$0]) }), (2...5).contains(k),
+              words[0..<k].allSatisfy({ !$0.contains(",") && !$0.hasPrefix("\u{E000}") && actions[$0] == nil }),
+              k + 1 < words.count else { return nil }
+        var participle = k + 1
+        if ["then", "randomly"].contains(words[participle]), participle + 1 < words.count { participle += 1 }
+        let word = bare(words[participle])
+        guard let verb = actions[word], words[participle] == word || words[participle] == word + "." else { return nil }
+        let adverb = participle > k + 1 ? [words[k + 1]] : []
+        let subject = [first.lowercased()] + words[1..<k]
+        let tail = words[participle] == word + "." ? ["."] : Array(words[(participle + 1)...])
+        let doer = ["Someone", "A player", "A student"][rng.index(below: 3)]
+        let sentenceWords = [doer] + adverb + [verb] + subject + tail
+        return sentenceWords.joined(separator: " ").replacing(" .", with: ".")
     }
 
     /// The words that may follow a condition's comma to start its question.

@@ -215,6 +215,22 @@ struct RulesRewriterTests {
         #expect(Self.outputs(RulesRewriter.conditionFirst, sentence) == [expected])
     }
 
+    @Test(arguments: [
+        ("A fair coin is tossed six times and the result is recorded.", "tosses a fair coin six times and the result is recorded."),
+        ("Two dice are rolled.", "rolls two dice."),
+        ("A card is then drawn at random.", "then draws a card at random."),
+        ("The triangle is inscribed in a circle.", "nil"),
+        ("A number \(p(0)) is chosen.", "nil"),
+    ])
+    func aPassiveBecomesActive(sentence: String, expected: String) {
+        let outputs = Self.outputs(RulesRewriter.activeVoice, sentence)
+        if expected == "nil" {
+            #expect(outputs == ["nil"])
+        } else {
+            #expect(outputs == Set(["Someone", "A player", "A student"].map { $0 + " " + expected }))
+        }
+    }
+
     @Test func instructionsAreReworded() {
         let outputs = Self.outputs(RulesRewriter.instructionWords, "Express your answer as a common fraction.")
         #expect(outputs.contains("Give your answer as a common fraction."))
