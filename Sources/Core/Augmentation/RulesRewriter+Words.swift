@@ -155,7 +155,9 @@ extension RulesRewriter {
             }
             let inList = (next == "," && firstNonSpace(characters, from: end + 1)?.isNumber == true)
                 || (lastNonSpace(characters, before: index) == "," && lastNonSpace(characters, before: index - 1 - spaces(characters, before: index))?.isNumber == true)
-            if before, after, !inList, let value = Int(digits), var word = numberWord(value) {
+            // "25-gallon" stays: the numbers check reads "twenty-five" as 25, not "twenty-five-gallon".
+            let compound = next == "-" && (Int(digits) ?? 0) > 20 && (Int(digits) ?? 0) % 10 != 0
+            if before, after, !inList, !compound, let value = Int(digits), var word = numberWord(value) {
                 if atSentenceStart(characters, index) { word = capitalized(word) }
                 result += word
             } else {

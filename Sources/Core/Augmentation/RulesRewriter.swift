@@ -138,7 +138,8 @@ public struct RulesRewriter: Sendable {
     /// Settings a question is posed in, put in front of it: they add no fact and ask nothing new, and move the
     /// encoder's view of the question the most of all the rules. Each was measured alone in front of 30 MATH
     /// questions (all-MiniLM-L6-v2): median cosines from 0.92 (first) to 0.80 (last); settings above 0.93 ("Here is
-    /// a homework problem:", 0.97) were left out, as was one at 0.71.
+    /// a homework problem:", 0.97) were left out, as was one at 0.71. None holds a number word ("two", "first"):
+    /// the numbers check would count it.
     static let settings = [
         "During a math club meeting, the coach posed this problem: ", "In a math competition, contestants were asked: ",
         "A teacher asks the class: ", "A librarian found this riddle in an old notebook: ",
@@ -146,13 +147,13 @@ public struct RulesRewriter: Sendable {
         "Written on a chalkboard in an empty classroom is this problem: ",
         "A robot in a science museum displays the following question on its screen: ",
         "Before the movie starts, a friend leans over and asks: ",
-        "On the first day of summer camp, the counselor poses a challenge: ",
+        "On the opening day of summer camp, the counselor poses a challenge: ",
         "Grandpa likes to quiz the family at dinner, and tonight he asks: ",
         "Scribbled on the back of a napkin at a cafe is this question: ",
         "A baker, waiting for the bread to rise, wonders about this: ",
         "A radio host invites listeners to call in with the answer to this: ",
         "A ship's captain, bored on a long voyage, challenges the crew: ",
-        "During a long train ride, two travelers pass the time with this question: ",
+        "During a long train ride, fellow travelers pass the time with this question: ",
     ]
 
     /// How many of the first `settings` (the milder ones, median cosine 0.90 or more) a short question draws from.

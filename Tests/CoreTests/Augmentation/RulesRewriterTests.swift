@@ -56,6 +56,12 @@ struct RulesRewriterTests {
         }
     }
 
+    @Test func noSettingHoldsANumberWord() {
+        for setting in RulesRewriter.settings {
+            #expect(NumericValues(setting).words.filter { $0.value > 0 }.isEmpty, "\(setting)")
+        }
+    }
+
     @Test func asksForNothingGivesNothing() {
         #expect(rewriter.variants(of: "What is $1+1$?", seed: 0, count: 0).isEmpty)
     }
@@ -298,6 +304,7 @@ struct RulesRewriterTests {
         ("It is 10cm, 2,000 m, 1.5 kg, 3:00, 5% and \\$5.", "It is 10cm, 2,000 m, 1.5 kg, 3:00, 5% and \\$5."),
         ("The numbers 1, 2, 3 and 100 and 1.", "The numbers 1, 2, 3 and 100 and 1."),
         ("Solve \(p(12)) for 7 values.", "Solve \(p(12)) for seven values."),
+        ("A 25-gallon tub and a 20-gallon tub.", "A 25-gallon tub and a twenty-gallon tub."),
     ])
     func digitsBecomeWords(text: String, expected: String) {
         #expect(RulesRewriter.digitsToWords(text) == expected)
