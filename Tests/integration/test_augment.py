@@ -84,8 +84,9 @@ def test_rules_backend_answers_every_question(server):
         assert len(item["variants"]) == 2
         for variant in item["variants"]:
             assert variant["accepted"], variant["reasons"]
-            assert set(variant["checks"]) == {"text", "numbers", "math", "diagram", "similarity", "novelty"}
+            assert set(variant["checks"]) == {"text", "numbers", "math", "names", "diagram", "similarity", "novelty"}
             assert "2,000" in variant["text"] or "$f(3)$" in variant["text"]
+        assert len({variant["text"] for variant in item["variants"]}) == 2  # distinct, never a duplicate
     again = server.post("/v1/augment", {"questions": questions, "n": 2, "seed": 5}).json()
     assert again == response.json()
 
