@@ -62,6 +62,22 @@ struct RulesRewriterTests {
         }
     }
 
+    /// 150 distinct made-up words that no rule knows: the setting in front is all that changes.
+    static let unrewritable: String = {
+        let letters = Array("abcdefghijklmnopqrstuvwxyz")
+        var words: [String] = []
+        for i in 0..<150 {
+            let word: String = "zq" + String(letters[i % 26]) + String(letters[i / 26])
+            words.append(word)
+        }
+        return words.joined(separator: " ") + "?"
+    }()
+
+    @Test func returnsFewerRatherThanInvalidOrRepeatedVariants() {
+        // The setting alone changes too little of so long a question (novelty under 0.08): nothing is returned.
+        #expect(rewriter.variants(of: Self.unrewritable, seed: 0, count: 2).isEmpty)
+    }
+
     @Test func asksForNothingGivesNothing() {
         #expect(rewriter.variants(of: "What is $1+1$?", seed: 0, count: 0).isEmpty)
     }
