@@ -49,10 +49,11 @@ public final class Augmenter: Sendable {
         var candidates: [Result<String, AugmentationError>] = []
         switch backend {
         case .rules:
+            // Up to n distinct variants; a slot the rules could not fill distinctly says so instead of repeating one.
             for question in questions {
-                for variant in 0..<n {
-                    candidates.append(.success(rules.rewrite(question, seed: seed, variant: variant)))
-                }
+                let found = rules.variants(of: question, seed: seed, count: n)
+                candidates += found.map { .success($0) }
+                candidates += Array(repeating: .failure(.tooFewVariants(found: found.count, asked: n)), count: n - found.count)
             }
         case .llm:
             guard let client else {

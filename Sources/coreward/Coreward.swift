@@ -8,7 +8,7 @@ struct Coreward: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "coreward",
         abstract: "Co-Reward rewards for RL trainers of language models, without ground-truth labels.",
-        subcommands: [Serve.self, Score.self, Augment.self, Report.self, Routes.self, Config.self],
+        subcommands: [Serve.self, Score.self, Augment.self, RulesSample.self, Report.self, Routes.self, Config.self],
         defaultSubcommand: Serve.self
     )
 }

@@ -86,8 +86,20 @@ def test_rules_backend_answers_every_question(server):
             assert variant["accepted"], variant["reasons"]
             assert set(variant["checks"]) == {"text", "numbers", "math", "names", "diagram", "similarity", "novelty"}
             assert "2,000" in variant["text"] or "$f(3)$" in variant["text"]
+        assert len({variant["text"] for variant in item["variants"]}) == 2  # distinct, never a duplicate
     again = server.post("/v1/augment", {"questions": questions, "n": 2, "seed": 5}).json()
     assert again == response.json()
+
+
+def test_rules_backend_returns_fewer_variants_with_a_reason(server):
+    # 150 made-up words no rule knows: the rules find no variant that changes enough, and say so for each slot.
+    words = ["zq" + chr(97 + i % 26) + chr(97 + i // 26) for i in range(150)]
+    question = " ".join(words) + "?"
+    item = server.post("/v1/augment", {"questions": [question], "n": 2, "seed": 1}).json()["items"][0]
+    assert len(item["variants"]) == 2
+    for variant in item["variants"]:
+        assert variant["text"] is None and not variant["accepted"]
+        assert any("distinct valid variant" in reason for reason in variant["reasons"]), variant["reasons"]
 
 
 def test_check_rejects_a_changed_number(server):

@@ -10,6 +10,8 @@ public enum AugmentationError: Error, Sendable, Equatable, CustomStringConvertib
     case truncatedCompletion(String)
     /// A rewrite the same, after whitespace normalisation, as an earlier variant of the same question: dropped, not replaced.
     case duplicateVariant(String)
+    /// The `rules` backend found only `found` distinct valid variants of a question where `asked` were asked for.
+    case tooFewVariants(found: Int, asked: Int)
 
     /// A sentence for `reasons` and logs.
     public var description: String {
@@ -19,6 +21,8 @@ public enum AugmentationError: Error, Sendable, Equatable, CustomStringConvertib
         case .completionFailed(let detail): return "completion failed: \(detail)"
         case .truncatedCompletion(let detail): return "truncated completion: \(detail)"
         case .duplicateVariant(let detail): return "duplicate variant: \(detail)"
+        case .tooFewVariants(let found, let asked):
+            return "no variant: the rules found only \(found) distinct valid variant\(found == 1 ? "" : "s") of this question, \(asked) asked for"
         }
     }
 }

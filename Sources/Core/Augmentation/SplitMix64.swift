@@ -29,4 +29,19 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
     public mutating func index(below count: Int) -> Int {
         Int(next() % UInt64(max(count, 1)))
     }
+
+    /// True with probability `p`.
+    public mutating func chance(_ p: Double) -> Bool {
+        Double(next() >> 11) / Double(UInt64(1) << 53) < p
+    }
+
+    /// The items in an order drawn from this generator (Fisher-Yates, the same on every platform).
+    public mutating func shuffled<T>(_ items: [T]) -> [T] {
+        var result = items
+        guard result.count > 1 else { return result }
+        for index in stride(from: result.count - 1, to: 0, by: -1) {
+            result.swapAt(index, self.index(below: index + 1))
+        }
+        return result
+    }
 }
