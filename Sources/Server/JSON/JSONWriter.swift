@@ -24,7 +24,7 @@ enum JSONWriter {
             guard let text = json_dumps(tree, coreward_json_dump_flags()) else { return nil }
             return Buffer(bytes: UnsafeMutableRawPointer(text), count: strlen(text))
         }
-        var output = Output()
+        let output = Output()
         output.write(value)
         return output.finish()
     }
@@ -38,7 +38,7 @@ enum JSONWriter {
 
     /// A JSON array written element by element: each element's tree lives only while jansson writes it.
     struct ArrayStream {
-        private var output = Output()
+        private let output = Output()
         private var empty = true
 
         init() {
@@ -103,24 +103,25 @@ enum JSONWriter {
     }
 
     /// A growing malloc'd byte buffer that text is appended to. Past glibc's mmap threshold a realloc remaps pages
-    /// rather than copying, so a large answer is never held twice while it grows.
-    private struct Output {
+    /// rather than copying, so a large answer is never held twice while it grows. A buffer never handed over (the
+    /// request failed while its answer was being written) is freed with the object.
+    private final class Output {
         private var base: UnsafeMutablePointer<UInt8>?
         private var count = 0
         private var capacity = 0
         private var failed = false
 
-        /// The buffer, handed over; nil when memory ran out.
-        mutating func finish() -> Buffer? {
-            guard !failed, reserve(1), let base else {
-                free(base)
-                return nil
-            }
-            return Buffer(bytes: UnsafeMutableRawPointer(base), count: count)
+        deinit { free(base) }
+
+        /// The buffer, handed over (the caller frees it); nil when memory ran out.
+        func finish() -> Buffer? {
+            guard !failed, reserve(1), let taken = base else { return nil }  // deinit frees what is not handed over
+            base = nil
+            return Buffer(bytes: UnsafeMutableRawPointer(taken), count: count)
         }
 
         /// Room for `extra` more bytes; false when memory ran out.
-        private mutating func reserve(_ extra: Int) -> Bool {
+        private func reserve(_ extra: Int) -> Bool {
             guard !failed else { return false }
             guard count + extra > capacity else { return true }
             let grown = max(count + extra, capacity * 2, 256)
@@ -133,20 +134,20 @@ enum JSONWriter {
             return true
         }
 
-        mutating func append(_ byte: UInt8) {
+        func append(_ byte: UInt8) {
             guard reserve(1), let base else { return }
             base[count] = byte
             count += 1
         }
 
-        private mutating func append(_ bytes: UnsafeRawPointer, _ length: Int) {
+        private func append(_ bytes: UnsafeRawPointer, _ length: Int) {
             guard length > 0, reserve(length), let base else { return }
             (base + count).update(from: bytes.assumingMemoryBound(to: UInt8.self), count: length)
             count += length
         }
 
         /// Writes `value`: jansson writes any part without raw text; brackets, commas and colons join the rest.
-        mutating func write(_ value: JSON) {
+        func write(_ value: JSON) {
             switch value {
             case .raw(let text):
                 append(UnsafeRawPointer(text.buffer.bytes), text.buffer.count)
@@ -172,7 +173,7 @@ enum JSONWriter {
         }
 
         /// Appends jansson's text of a value without raw parts (any value, not only arrays and objects).
-        private mutating func dump(_ value: JSON) {
+        private func dump(_ value: JSON) {
             guard let tree = JSONWriter.build(value) else {
                 failed = true
                 return
