@@ -212,7 +212,7 @@ extension Evaluator {
             return .fail
         }
         if !r.isInteger {
-            // The gamma function: what `m!` means at the non-integer points where expressions are sampled,
+            // The gamma function: what the factorial of m means at the non-integer points where expressions are sampled,
             // so that the factorial of m over that of m - 2 is m^2 - m there too.
             let x = r.doubleValue
             guard x < EquivalenceLimits.approximateFactorialArgument else { return .fail }
@@ -228,7 +228,7 @@ extension Evaluator {
     }
 
     /// `\binom{n}{k}` for exact integers (0 outside 0...n), and for a non-integer rational n and an integer
-    /// k ≥ 0 the falling-factorial product n(n-1)...(n-k+1)/k! (so `\binom{m}{2}` is m(m-1)/2 at any m).
+    /// k ≥ 0 the falling-factorial product n(n-1)...(n-k+1) over the factorial of k (so `\binom{m}{2}` is m(m-1)/2 at any m).
     private mutating func binomial(_ args: [Node]) -> Value {
         guard args.count == 2, let nr = value(args[0]).exactRational, let kr = value(args[1]).exactRational,
               kr.isInteger else { return .fail }
@@ -251,7 +251,7 @@ extension Evaluator {
         return .exact(ExactComplex(Rational(integer: acc)))
     }
 
-    /// n(n-1)...(n-k+1)/k! for a rational n and an integer 0 ≤ k ≤ `EquivalenceLimits.fallingBinomialBottom`.
+    /// n(n-1)...(n-k+1) over the factorial of k, for a rational n and an integer 0 ≤ k ≤ `EquivalenceLimits.fallingBinomialBottom`.
     private mutating func fallingBinomial(_ n: Rational, _ kr: Rational) -> Value {
         guard let k = kr.numerator.intValue, k >= 0, k <= EquivalenceLimits.fallingBinomialBottom else { return .fail }
         var acc = Rational.one
