@@ -7,7 +7,6 @@ import TestSupport
 enum QualityFixtures {
     typealias Pair = TestData.Pair
 
-    static var packageRoot: URL { TestData.packageRoot }
     static var modelDirectory: String { TestData.modelDirectory }
 
     /// The 7,500 (original, rephrased) pairs of `data/math/train_pairs.jsonl`.
@@ -15,11 +14,6 @@ enum QualityFixtures {
 
     /// The first 1,000 questions of `data/math/test.jsonl`.
     static let testQuestions: [String] = recorded { try TestData.testQuestions(1000) } ?? []
-
-    /// Rows of a shared JSON Lines file, or none with a recorded issue.
-    static func jsonLines(_ name: String) -> [[String: Any]] {
-        recorded { try TestData.jsonLines(name) } ?? []
-    }
 
     /// The value, or nil with the failure recorded as an issue.
     static func recorded<T>(_ read: () throws -> T) -> T? {
