@@ -28,7 +28,9 @@ public struct MathSpanMatcher: Sendable {
         /// Spans whose tokens mostly left the rewrite's math: said in words, which only `numbers` can check.
         public let inWords: [String]
         /// The renaming used, `x→w`, sorted.
-        public let renaming: [String]
+        public var renaming: [String] { renamed.map { "\($0.key)→\($0.value)" }.sorted() }
+        /// The renaming used: each renamed symbol of the original and what the rewrite calls it.
+        public let renamed: [String: String]
         /// True when the comparison stopped at `workBudget`: the texts hold too many or too long formulas to
         /// compare in bounded time, and the counts above are partial.
         public var exhausted = false
@@ -64,7 +66,7 @@ public struct MathSpanMatcher: Sendable {
                 work += (candidate.count - tokens.count + 1) * tokens.count
                 guard work <= Self.workBudget else {
                     var partial = Result(spans: spans, kept: kept, rearranged: [], altered: [], inWords: [],
-                                         renaming: [])
+                                         renamed: [:])
                     partial.exhausted = true
                     return partial
                 }
@@ -91,7 +93,7 @@ public struct MathSpanMatcher: Sendable {
             work += tokens.count * max(1, rewriteBags.count)
             guard work <= Self.workBudget else {
                 var partial = Result(spans: spans, kept: kept, rearranged: rearranged, altered: altered,
-                                     inWords: inWords, renaming: [])
+                                     inWords: inWords, renamed: [:])
                 partial.exhausted = true
                 return partial
             }
@@ -107,7 +109,7 @@ public struct MathSpanMatcher: Sendable {
             }
         }
         return Result(spans: spans, kept: kept, rearranged: rearranged, altered: altered, inWords: inWords,
-                      renaming: forward.filter { $0.key != $0.value }.map { "\($0.key)→\($0.value)" }.sorted())
+                      renamed: forward.filter { $0.key != $0.value })
     }
 
     /// Tokens that carry no operation: grouping, punctuation, multiplication notation, dots; letters and

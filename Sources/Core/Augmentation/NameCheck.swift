@@ -18,10 +18,8 @@ public enum NameCheck {
         let before = letters(original.mathSpans)
         let after = letters(rewrite.mathSpans)
         // Letters the matcher already accounted for are not counted twice.
-        let mapped = Set(matched.renaming.compactMap { $0.split(separator: "→").first.map(String.init) })
-        let gone = before.subtracting(after).subtracting(mapped)
-        let mappedTo = Set(matched.renaming.compactMap { $0.split(separator: "→").last.map(String.init) })
-        let new = after.subtracting(before).subtracting(mappedTo)
+        let gone = before.subtracting(after).subtracting(matched.renamed.keys)
+        let new = after.subtracting(before).subtracting(matched.renamed.values)
         if !gone.isEmpty && !new.isEmpty {
             found.append("\(gone.sorted().joined(separator: ", ")) left the formulas and \(new.sorted().joined(separator: ", ")) came in")
         }
