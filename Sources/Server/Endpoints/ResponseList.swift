@@ -7,12 +7,14 @@ struct ResponseList {
     let mode: ExtractionMode
     /// Responses read so far by this request, against `maxBatchRollouts`.
     private(set) var count = 0
-    /// The UTF-8 length of every response read so far, in order (for the collapse signals).
+    /// The UTF-8 length of every response read so far, in order (for the collapse signals), when `keepsLengths`.
     private(set) var byteLengths: [UInt32] = []
+    private let keepsLengths: Bool
 
-    init(limits: RequestLimits, mode: ExtractionMode) {
+    init(limits: RequestLimits, mode: ExtractionMode, keepsLengths: Bool = false) {
         self.limits = limits
         self.mode = mode
+        self.keepsLengths = keepsLengths
     }
 
     /// The extracted answer of each response (nil where none was found).
@@ -26,10 +28,10 @@ struct ResponseList {
         }
         var answers: [ExtractedAnswer?] = []
         answers.reserveCapacity(responses.count)
-        byteLengths.reserveCapacity(byteLengths.count + responses.count)
+        if keepsLengths { byteLengths.reserveCapacity(byteLengths.count + responses.count) }
         for (index, response) in responses.enumerated() {
             let text = try response.utf8(at: pointer + "/\(index)", maxBytes: limits.maxResponseBytes)
-            byteLengths.append(UInt32(clamping: text.count))
+            if keepsLengths { byteLengths.append(UInt32(clamping: text.count)) }
             answers.append(AnswerExtractor.extract(text, mode: mode))
         }
         return answers

@@ -96,7 +96,7 @@ struct RewardEndpoint {
         guard let groupsNode = fields["groups"] else { throw .badField("/groups", "missing required field") }
         let groupNodes = try groupsNode.array(at: "/groups", maxCount: limits.maxGroups,
                                               limitName: Setting.maxGroups.names)
-        var list = ResponseList(limits: limits, mode: extraction)
+        var list = ResponseList(limits: limits, mode: extraction, keepsLengths: true)
         var ids: [String?] = []
         var groups: [GroupAnswers] = []
         ids.reserveCapacity(groupNodes.count)
