@@ -33,7 +33,7 @@ public struct CollapseSignals: Sendable, Equatable {
         var accumulator = Accumulator(equivalence: equivalence)
         for group in groups { accumulator.add(group) }
         accumulator.add(answers: answers)
-        for bytes in responseBytes { accumulator.add(responseBytes: bytes) }
+        accumulator.add(responseLengths: responseBytes.map { UInt32(clamping: $0) })
         self = accumulator.signals()
     }
 
@@ -78,7 +78,7 @@ public struct CollapseSignals: Sendable, Equatable {
                 // One text (the usual case): one class, no parsing on the hot path.
                 classesSum += 1
                 groupAnswers.append(first)
-            } else if labels.count == 2 {
+            } else if labels.count == 2, group.views.count == 2 {
                 // Two views: they agree exactly when the scorer found them equivalent; a tie goes to the first.
                 classesSum += group.viewsAgree ? 1 : 2
                 groupAnswers.append(labels[0])
@@ -117,12 +117,6 @@ public struct CollapseSignals: Sendable, Equatable {
         public mutating func add(responseLengths: [UInt32]) {
             if lengths.isEmpty { lengths = responseLengths } else { lengths += responseLengths }
             lengthSum += responseLengths.reduce(0) { $0 + Int($1) }
-        }
-
-        /// Adds one response's length in UTF-8 bytes.
-        public mutating func add(responseBytes: Int) {
-            lengths.append(UInt32(clamping: responseBytes))
-            lengthSum += responseBytes
         }
 
         /// The signals of what was added.
