@@ -233,7 +233,7 @@ struct GetRewardEndpoint {
         var run: String?
         if let node = fields["run"], node.kind != .null {
             guard let name = node.string, RunHistory.isValidName(name) else {
-                throw .badField(pointer, "\"run\" in the Co-Reward label must be a run name: 1 to 128 letters, digits and . _ : -")
+                throw .badField(pointer, "\"run\" in the Co-Reward label must be a run name: " + RunHistory.nameRule)
             }
             run = name
         }

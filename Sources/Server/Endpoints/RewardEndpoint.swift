@@ -81,7 +81,7 @@ struct RewardEndpoint {
         if let runNode = fields["run"] {
             let name = try runNode.string(at: "/run")
             guard RunHistory.isValidName(name) else {
-                throw .badField("/run", "a run name is 1 to 128 letters, digits and . _ : - (it labels metrics and URLs)")
+                throw .badField("/run", "a run name is " + RunHistory.nameRule)
             }
             run = name
         }

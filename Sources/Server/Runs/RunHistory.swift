@@ -83,6 +83,9 @@ final class RunHistory: Sendable {
         }
     }
 
+    /// What a run name is, for error messages.
+    static let nameRule = "1 to 128 letters, digits and . _ : - (it labels metrics and URLs)"
+
     /// Whether `name` is a run name: 1 to 128 bytes of letters, digits and `._:-` (it becomes a metric label and a
     /// path segment).
     static func isValidName(_ name: String) -> Bool {
