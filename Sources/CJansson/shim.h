@@ -8,9 +8,4 @@
 static inline size_t coreward_json_dump_flags(void) {
     return JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17);
 }
-/// Lets json_dumps write any value, not only arrays and objects (a string, a number, null).
-/// Why a wrapper: JSON_ENCODE_ANY is a macro Swift cannot see.
-static inline size_t coreward_json_encode_any(void) {
-    return JSON_ENCODE_ANY;
-}
 #endif
