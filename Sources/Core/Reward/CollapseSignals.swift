@@ -1,3 +1,5 @@
+import Equivalence
+
 /// The signals by which a self-rewarded run shows collapse, over one scored batch (issue 17). Label-free RL's known
 /// failure is the policy giving one answer to every question (or none, or ever shorter ones) while majority-vote
 /// rewards climb; each signal below moves when that happens.
@@ -98,12 +100,13 @@ public struct CollapseSignals: Sendable, Equatable {
             }
         }
 
-        /// Adds extracted answers (nil where none was found).
-        public mutating func add<S: Sequence>(answers: S) where S.Element == String? {
+        /// Adds extracted answers (nil where none was found). An array, not any sequence: a generic call from another
+        /// module is not specialised, and its per-element metadata lookups cost more than the counting.
+        public mutating func add(answers: [String?]) {
             for case let answer? in answers where AnswerClasses.votes(answer) {
                 validAnswers += 1
-                if let count = answerCounts[answer] {
-                    answerCounts[answer] = count + 1
+                if let index = answerCounts.index(forKey: answer) {  // one hash of the text, not two
+                    answerCounts.values[index] += 1
                 } else if answerCounts.count < Self.counters {
                     answerCounts[answer] = 1
                 } else {
@@ -117,6 +120,24 @@ public struct CollapseSignals: Sendable, Equatable {
         public mutating func add(responseLengths: [UInt32]) {
             if lengths.isEmpty { lengths = responseLengths } else { lengths += responseLengths }
             lengthSum += responseLengths.reduce(0) { $0 + Int($1) }
+        }
+
+        /// Adds what another accumulator gathered: a later part of the same batch. Past `counters` distinct texts the
+        /// two summaries merge as Misra-Gries summaries do (every count loses the `counters + 1`-th largest), with the
+        /// same bound on how short a count may be.
+        public mutating func add(_ other: Accumulator) {
+            groupAnswers += other.groupAnswers
+            groups += other.groups
+            classesSum += other.classesSum
+            consensusSum += other.consensusSum
+            consensusViews += other.consensusViews
+            validAnswers += other.validAnswers
+            add(responseLengths: other.lengths)
+            answerCounts.merge(other.answerCounts, uniquingKeysWith: +)
+            if answerCounts.count > Self.counters {
+                let cut = answerCounts.values.sorted(by: >)[Self.counters]
+                answerCounts = answerCounts.compactMapValues { $0 > cut ? $0 - cut : nil }
+            }
         }
 
         /// The signals of what was added.
@@ -144,10 +165,11 @@ public struct CollapseSignals: Sendable, Equatable {
     static func largestClass(counts: [String: Int], _ equivalence: Equivalence) -> Int {
         let top = counts.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(mergedClasses).map { ($0.key, $0.value) }
         guard equivalence == .math, top.count > 1 else { return top.first?.1 ?? 0 }
+        let parsed = top.map { MathAnswer($0.0) }  // each text parsed once, not once per comparison
         var parent = Array(top.indices)
         func root(_ x: Int) -> Int { var x = x; while parent[x] != x { x = parent[x] }; return x }
         for i in top.indices {
-            for j in (i + 1)..<top.count where root(i) != root(j) && equivalence.equivalent(top[i].0, top[j].0) {
+            for j in (i + 1)..<top.count where root(i) != root(j) && MathEquivalence.equivalent(parsed[i], parsed[j]) {
                 parent[root(j)] = root(i)
             }
         }
