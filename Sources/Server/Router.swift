@@ -81,9 +81,9 @@ public final class Router: HTTPHandler {
         routes.values.flatMap { $0 }.map { "\($0.method) \($0.path)" }.sorted()
     }
 
-    /// Answers a request. The response carries `X-Request-Id` and `Server-Timing` (the time spent here:
-    /// routing, parsing, scoring, building the answer; for a parked request, until its answer), so that a trainer
-    /// can tell server time from network time.
+    /// Answers a request. The response carries `X-Request-Id` and `Server-Timing` (`app`, the time spent here:
+    /// routing, parsing, scoring, building the answer; for a parked request, until its answer; then the handler's
+    /// phases, if it timed any, and the writing of the body), so that a trainer can tell server time from network time.
     public func handle(_ request: HTTPRequest) -> HTTPResponse {
         let start = ContinuousClock.now
         let context = RequestContext(id: RequestContext.requestID(from: request.header("X-Request-Id")),
@@ -135,15 +135,14 @@ public final class Router: HTTPHandler {
             let elapsed = ContinuousClock.now - start
             router.metrics.requestFinished(route: route, method: Router.metricMethod(method), status: response.status,
                                            duration: elapsed)
-            let milliseconds = Double(elapsed.components.seconds) * 1e3 + Double(elapsed.components.attoseconds) / 1e15
             router.logger.info("request", metadata: [
                 "request_id": "\(id)", "method": "\(Router.printable(method))", "path": "\(Router.printable(path))",
-                "status": "\(response.status)", "duration_ms": "\(Router.format(milliseconds))",
+                "status": "\(response.status)", "duration_ms": "\(ServerTiming.milliseconds(elapsed))",
                 "bytes_in": "\(bytesIn)",
             ])
             return response
                 .adding(header: ("X-Request-Id", id))
-                .adding(header: ("Server-Timing", "app;dur=\(Router.format(milliseconds))"))
+                .adding(timing: "app;dur=\(ServerTiming.milliseconds(elapsed))", first: true)
         }
     }
 
@@ -174,13 +173,6 @@ public final class Router: HTTPHandler {
             }
         }
         return out
-    }
-
-    /// Milliseconds with three decimals.
-    private static func format(_ milliseconds: Double) -> String {
-        let micros = Int((milliseconds * 1000).rounded())
-        let fraction = String(micros % 1000)
-        return "\(micros / 1000).\(String(repeating: "0", count: 3 - fraction.count))\(fraction)"
     }
 
     /// The route of a path that answers `method`: HEAD is answered as GET (libmicrohttpd sends the headers only).

@@ -1,5 +1,6 @@
 """Bad input always gets a 4xx problem+json naming the field, never a 5xx, and the server keeps answering."""
 import json
+import re
 import socket
 
 import pytest
@@ -211,4 +212,4 @@ def test_absurd_latex_is_not_equivalent_to_anything_but_itself(server, answer):
     response = server.post("/v1/equivalent", {"pairs": [{"a": answer, "b": answer}, {"a": answer, "b": "1"}]})
     assert response.status_code == 200
     assert response.json()["equivalent"] == [True, False]
-    assert float(response.headers["Server-Timing"].split("dur=")[1]) < 2000
+    assert float(re.match(r"app;dur=([0-9.]+)", response.headers["Server-Timing"]).group(1)) < 2000

@@ -37,6 +37,13 @@ public struct HTTPResponse: Sendable {
         HTTPResponse(status: status, body: body, contentType: contentType, headers: headers + [header])
     }
 
+    /// The same response with one more `Server-Timing` metric (`parse;dur=1.204`), in its one `Server-Timing` header:
+    /// first (the whole, `app`) or last (a phase after the others).
+    func adding(timing metric: String, first: Bool = false) -> HTTPResponse {
+        HTTPResponse(status: status, body: body, contentType: contentType,
+                     headers: ServerTiming.adding(metric, first: first, to: headers))
+    }
+
     private init(status: Int, body: Body, contentType: String, headers: [(String, String)]) {
         self.status = status
         self.body = body

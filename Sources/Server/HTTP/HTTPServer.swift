@@ -387,12 +387,17 @@ private func tooLarge(_ limit: Int) -> HTTPResponse {
         .response
 }
 
-/// Serialises and queues a response; libmicrohttpd frees the buffer after sending it.
+/// Serialises and queues a response (a JSON one with its writing time in `Server-Timing`); libmicrohttpd frees the
+/// buffer after sending it.
 private func queue(_ response: HTTPResponse, on connection: OpaquePointer) -> MHD_Result {
     var buffer: JSONWriter.Buffer?
+    var headers = response.headers
     switch response.body {
     case .json(let value):
+        let started = ContinuousClock.now
         buffer = JSONWriter.serialize(value)
+        headers = ServerTiming.adding("write;dur=\(ServerTiming.milliseconds(ContinuousClock.now - started))",
+                                      first: false, to: headers)
     case .bytes(let bytes):
         if let memory = malloc(max(1, bytes.count)) {
             bytes.withUnsafeBytes { source in
@@ -408,7 +413,7 @@ private func queue(_ response: HTTPResponse, on connection: OpaquePointer) -> MH
     }
     defer { MHD_destroy_response(mhdResponse) }
     _ = MHD_add_response_header(mhdResponse, "Content-Type", response.contentType)
-    for (name, value) in response.headers {
+    for (name, value) in headers {
         _ = MHD_add_response_header(mhdResponse, name, value)
     }
     return MHD_queue_response(connection, UInt32(response.status), mhdResponse)
