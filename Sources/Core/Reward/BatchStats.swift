@@ -25,6 +25,17 @@ public struct BatchStats: Sendable, Equatable {
         }
     }
 
+    /// Adds the figures of another part of the batch.
+    public mutating func add(_ other: BatchStats) {
+        groups += other.groups
+        rollouts += other.rollouts
+        rewardSum += other.rewardSum
+        emptyAnswers += other.emptyAnswers
+        groupsAgreeing += other.groupsAgreeing
+        labelledViews += other.labelledViews
+        correctLabels += other.correctLabels
+    }
+
     /// Mean reward over all rollouts (0 for an empty batch).
     public var meanReward: Double { rollouts == 0 ? 0 : rewardSum / Double(rollouts) }
     /// Share of rollouts without a voting answer.

@@ -11,9 +11,11 @@ struct ResponseList {
     private(set) var byteLengths: [UInt32] = []
     private let keepsLengths: Bool
 
-    init(limits: RequestLimits, mode: ExtractionMode, keepsLengths: Bool = false) {
+    /// `counted`: responses read before this list's first one, by another part of the request.
+    init(limits: RequestLimits, mode: ExtractionMode, counted: Int = 0, keepsLengths: Bool = false) {
         self.limits = limits
         self.mode = mode
+        self.count = counted
         self.keepsLengths = keepsLengths
     }
 

@@ -155,6 +155,20 @@ struct JSONNode {
         JSONChildren(document: document, first: index + 1, count: tag == Self.array ? count : 0)
     }
 
+    /// The value of an object's first member named `key` (nil for other kinds or when absent), found without
+    /// building strings.
+    func member(_ key: StaticString) -> JSONNode? {
+        guard tag == Self.object else { return nil }
+        let wanted = UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount)
+        var i = index + 1
+        for _ in 0 ..< count {
+            let value = JSONNode(document: document, index: i + 1)  // a key is one word
+            if let name = JSONNode(document: document, index: i).utf8, name.elementsEqual(wanted) { return value }
+            i = value.end
+        }
+        return nil
+    }
+
     /// The members of an object as (key, value) pairs (empty for other kinds).
     var members: [(key: String, value: JSONNode)] {
         guard tag == Self.object else { return [] }
