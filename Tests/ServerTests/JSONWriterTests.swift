@@ -57,6 +57,19 @@ struct JSONWriterTests {
         #expect(streamed(.double(number)) == "null")
     }
 
+    @Test("a row of floats is written as the doubles they widen to")
+    func floatRow() throws {
+        let row: [Float] = [0.1, -0.046123456, 1, 0, .leastNonzeroMagnitude, 3.4e38]
+        var stream = JSONWriter.ArrayStream()
+        stream.append(numbers: row)
+        stream.append(numbers: [])
+        let text = try #require(JSONWriter.string(stream.finish()))
+        #expect(text.hasPrefix("[[") && text.hasSuffix("],[]]"))
+        // Read back with Swift's own parser: Foundation's JSONSerialization on Linux misreads the last digit.
+        let numbers = text.dropFirst(2).dropLast(5).split(separator: ",").map { Double(String($0)) }
+        #expect(numbers == row.map(Double.init))
+    }
+
     @Test("a stream inside a tree is written around: the whole answer is one valid document")
     func rawInsideTree() throws {
         var stream = JSONWriter.ArrayStream()

@@ -31,10 +31,12 @@ struct EmbedEndpoint {
         try context.checkDeadline()
         let embeddings = timed { model.embed(texts) }
         try context.checkDeadline()
+        var rows = JSONWriter.ArrayStream()  // written as text, one row at a time: no tree of 98,304 numbers
+        for vector in embeddings { rows.append(numbers: vector) }
         return HTTPResponse(json: .object([
             ("model", .string(model.modelName)),
             ("dim", .int(model.dimension)),
-            ("embeddings", .array(embeddings.map { vector in .array(vector.map { .double(Double($0)) }) })),
+            ("embeddings", rows.finish()),
         ]))
     }
 

@@ -62,6 +62,18 @@ enum JSONWriter {
             output.append(elementsOf: other.output)
         }
 
+        /// Appends an array of numbers, each written as the double it widens to (no tree of values).
+        mutating func append(numbers: [Float]) {
+            if !empty { output.append(UInt8(ascii: ",")) }
+            empty = false
+            output.append(UInt8(ascii: "["))
+            for (i, number) in numbers.enumerated() {
+                if i > 0 { output.append(UInt8(ascii: ",")) }
+                output.write(.double(Double(number)))
+            }
+            output.append(UInt8(ascii: "]"))
+        }
+
         /// Appends one number (`integral`: written as an integer).
         mutating func append(_ number: Double, integral: Bool = false) {
             append(integral ? .int(Int(number)) : .double(number))
