@@ -9,7 +9,7 @@ PORT ?= 8080
 
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps test-deps model build serve test unit-test quality paper-pair-cosines integration-test check-monitoring trainer-test fuzz bench bench-encoder bench-equivalence bench-load bench-get-reward bench-collapse soak clean
+.PHONY: all deps test-deps model build serve test unit-test quality paper-pair-cosines integration-test check-monitoring trainer-test fuzz bench bench-reward bench-encoder bench-equivalence bench-load bench-get-reward bench-collapse soak clean
 
 all: build
 
@@ -75,7 +75,12 @@ fuzz: deps
 
 test: unit-test check-monitoring quality integration-test trainer-test fuzz
 
-bench: build $(VENV)/.installed
+# Issue 18's figures in one table with their peers (bench/bench_all.py), also written into docs/benchmarks.md.
+bench: build model $(VENV)/.installed
+	COREWARD_MODEL_DIR=$(abspath $(MODEL_DIR)) $(VENV)/bin/python bench/bench_all.py --write-docs
+
+# The 2,048-rollout /v1/reward step alone, against the Python peers (bench/reward_bench.py).
+bench-reward: build $(VENV)/.installed
 	$(VENV)/bin/python bench/reward_bench.py
 
 bench-encoder: deps model

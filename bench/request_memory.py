@@ -2,9 +2,9 @@
 """Peak resident memory one large request adds, and resident memory after it (docs/operations.md, "Memory per
 request"): starts the release server (or $COREWARD_BIN) with --threads 2, sends each body named on the command
 line in turn (KIND:MB, KIND one of reward, tinyreward, emptyreward, vote, extract, getreward, getreward_co,
-bigquery), resetting the peak (VmHWM, via /proc/PID/clear_refs) before each. Linux only.
+bigquery, embed), resetting the peak (VmHWM, via /proc/PID/clear_refs) before each. Linux only.
 
-    python3 bench/request_memory.py reward:50 tinyreward:25 emptyreward:25 vote:25 getreward:50
+    python3 bench/request_memory.py [--json FILE] reward:50 tinyreward:25 emptyreward:25 vote:25 getreward:50 embed:16
 """
 import json, os, random, sys, time, pathlib, http.client
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "Tests"))
@@ -94,6 +94,17 @@ def big_query_body(mb):
         pr.append(prompt); lab.append(p["answer"])
     return json.dumps({"query": q, "prompts": pr, "labels": lab}).encode()
 
+def embed_body(mb):
+    # /v1/embed at its limits: 256 texts (--max-texts) of 65,536 bytes (--max-text-bytes); `mb` is ignored
+    responses = [r for p in problems for r in p["responses"]]
+    texts = []
+    for _ in range(256):
+        t = ""
+        while len(t.encode()) < 65536:
+            t += rng.choice(responses) + "\n"
+        texts.append(t.encode()[:65536].decode(errors="ignore"))
+    return json.dumps({"texts": texts}).encode()
+
 def post(port, path, body):
     c = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
     t = time.time()
@@ -102,17 +113,29 @@ def post(port, path, body):
     return r.status, len(data), time.time() - t
 
 if __name__ == "__main__":
-    kinds = sys.argv[1:] or ["reward:10", "reward:25", "reward:50"]
+    args = sys.argv[1:]
+    json_out = None
+    if "--json" in args:
+        i = args.index("--json"); json_out = args[i + 1]; del args[i:i + 2]
+    kinds = args or ["reward:10", "reward:25", "reward:50"]
+    rows = []
     proc = CorewardProcess("--threads", "2")
     pid = proc.process.pid
-    time.sleep(1)
+    deadline = time.time() + 60
+    while time.time() < deadline:  # the encoder loads in the background; /v1/embed needs it
+        try:
+            c = http.client.HTTPConnection("127.0.0.1", proc.port, timeout=5); c.request("GET", "/readyz")
+            if c.getresponse().status == 200: break
+        except OSError:
+            pass
+        time.sleep(0.1)
     print("ready", status(pid))
     try:
         for spec in kinds:
             kind, mb = spec.split(":"); mb = float(mb)
             body = {"reward": reward_body, "vote": vote_body, "extract": extract_body, "getreward": get_reward_body,
-                    "getreward_co": lambda m: get_reward_body(m, True), "bigquery": big_query_body, "tinyreward": tiny_reward_body, "emptyreward": empty_reward_body}[kind](mb)
-            path = {"reward": "/v1/reward", "tinyreward": "/v1/reward", "emptyreward": "/v1/reward", "vote": "/v1/vote", "extract": "/v1/extract"}.get(kind, "/get_reward")
+                    "getreward_co": lambda m: get_reward_body(m, True), "bigquery": big_query_body, "tinyreward": tiny_reward_body, "emptyreward": empty_reward_body, "embed": embed_body}[kind](mb)
+            path = {"reward": "/v1/reward", "tinyreward": "/v1/reward", "emptyreward": "/v1/reward", "vote": "/v1/vote", "extract": "/v1/extract", "embed": "/v1/embed"}.get(kind, "/get_reward")
             before = status(pid)
             open(f"/proc/{pid}/clear_refs", "w").write("5")
             st, n, dt = post(proc.port, path, body)
@@ -120,5 +143,10 @@ if __name__ == "__main__":
             after = status(pid)
             bmb = len(body) / 1e6
             print(f"{kind:12s} body {bmb:6.1f} MB status {st} resp {n/1e6:6.2f} MB {dt:6.2f}s  rss {before['VmRSS']:7.1f} -> {after['VmRSS']:7.1f}  hwm {before['VmHWM']:7.1f} -> {after['VmHWM']:7.1f}  peak-before {after['VmHWM']-before['VmRSS']:7.1f} MB = {(after['VmHWM']-before['VmRSS'])/ (len(body)/1048576):5.1f}x", flush=True)
+            rows.append({"kind": kind, "path": path, "status": st, "body_mib": len(body) / 1048576, "seconds": dt,
+                         "rss_before_mib": before["VmRSS"], "rss_after_mib": after["VmRSS"],
+                         "peak_added_mib": after["VmHWM"] - before["VmRSS"]})
     finally:
         proc.stop()
+    if json_out:
+        open(json_out, "w").write(json.dumps(rows))

@@ -6,9 +6,11 @@ expected 2xx). Issue 18's goal: under 250 MB after, and the last 10% of the requ
 The mix, per 1,000 requests: 380 GET /healthz, 200 small /v1/vote (4 groups x 8 real rollouts), 150 small
 /v1/reward (4 groups x 2 views x 8), 100 /v1/extract (16 rollouts), 100 /v1/equivalent, 60 /get_reward (one
 Co-Reward group of 2 views x 4 samples, answered at once), 8 large /v1/reward (the 2.6 MB standard step,
-128 x 2 x 8), 1 /v1/reward of 25 MB, 1 /v1/embed of 64 long texts (two full batches of 32 at 256 tokens).
+128 x 2 x 8), 1 /v1/reward of 25 MB, 1 /v1/embed of 64 rollouts; and every 5,000th request a /v1/embed at its
+limits (256 texts, --max-texts, of 65,536 bytes each, --max-text-bytes: a 16 MiB body, 256 tokens a text; about
+10 s of encoder work on 2 cores, hence not one per thousand).
 
-    make soak     # or: python3 bench/soak.py [--requests 100000] [--clients 4] [--binary PATH]
+    make soak     # or: python3 bench/soak.py [--requests 100000] [--clients 4] [--binary PATH] [--json FILE]
 """
 import argparse
 import http.client
@@ -30,6 +32,14 @@ def rss_mb(pid):
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return float("nan")
+
+
+def long_text(rng, responses, size):
+    """Rollouts run together up to `size` UTF-8 bytes (cut on a character boundary)."""
+    text = ""
+    while len(text.encode()) < size:
+        text += rng.choice(responses) + "\n"
+    return text.encode()[:size].decode(errors="ignore")
 
 
 def requests_mix():
@@ -57,7 +67,8 @@ def requests_mix():
              + [("POST", "/v1/reward", large_reward)] * 8 + [("POST", "/v1/reward", huge_reward)]
              + [("POST", "/v1/embed", embed)])
     rng.shuffle(table)
-    return table
+    embed_limits = ("POST", "/v1/embed", json.dumps({"texts": [long_text(rng, responses, 65_536) for _ in range(256)]}))
+    return table, embed_limits
 
 
 def main():
@@ -66,9 +77,10 @@ def main():
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--binary", default=str(REPO / ".build" / "release" / "coreward"))
     parser.add_argument("--model-dir", default=str(REPO / "models" / "all-MiniLM-L6-v2"))
+    parser.add_argument("--json", help="also write the figures to this file")
     args = parser.parse_args()
 
-    table = requests_mix()
+    table, embed_limits = requests_mix()
     process, port = start_server(args.binary, "--model-dir", args.model_dir)
     lock = threading.Lock()
     state = {"next": 0, "done": 0, "errors": 0, "statuses": {}}
@@ -92,7 +104,7 @@ def main():
                     if i >= args.requests:
                         return
                     state["next"] += 1
-                method, path, body = table[i % len(table)]
+                method, path, body = embed_limits if i % 5000 == 4999 else table[i % len(table)]
                 if callable(body):
                     body = body(i)
                 try:
@@ -132,6 +144,10 @@ def main():
     if marks[90] and marks[100]:
         print(f"last 10% added {marks[100][1] - marks[90][1]:+.1f} MB; RSS after {marks[100][1]:.1f} MB "
               f"(goal: under 250 MB, last 10% under +5 MB)")
+    if args.json:
+        pathlib.Path(args.json).write_text(json.dumps({
+            "requests": args.requests, "seconds": elapsed, "errors": state["errors"],
+            "rss_mb": {str(p): m[1] for p, m in marks.items() if m}}))
     return 1 if state["errors"] else 0
 
 
