@@ -109,6 +109,11 @@ public final class MiniLM: Sendable {
         return output.rows()
     }
 
+    /// Time all forward passes so far spent in each stage, summed over workers.
+    @_spi(Benchmark) public var stageSeconds: StageSeconds {
+        pool.stageSeconds
+    }
+
     /// Number of floating-point operations (multiply and add counted apart) the matrix
     /// products of one forward pass perform on a text of `tokens` ids, padding excluded.
     public func flops(tokens: Int) -> Double {
@@ -139,6 +144,7 @@ public final class MiniLM: Sendable {
         }
         let rows = batch * padded
         s.reserve(rows: rows)
+        var clock = StageClock()
 
         // Embeddings: word + position (0…T-1) + token type 0, then LayerNorm. Padding rows
         // use the [PAD] id 0; they are never attended to nor pooled.
@@ -160,15 +166,19 @@ public final class MiniLM: Sendable {
             (s.context + (b * padded + lengths[b]) * h).initialize(repeating: 0, count: (padded - lengths[b]) * h)
         }
 
+        s.seconds.elementWise += clock.lap()
+
         let scale = 1 / Float(d).squareRoot()
         for layer in w.layers {
             // Q, K, V projections over the whole batch.
             BLAS.sgemm(transB: true, m: rows, n: h, k: h, a: s.hidden, lda: h, b: layer.query, ldb: h, c: s.query, ldc: h)
             BLAS.sgemm(transB: true, m: rows, n: h, k: h, a: s.hidden, lda: h, b: layer.key, ldb: h, c: s.key, ldc: h)
             BLAS.sgemm(transB: true, m: rows, n: h, k: h, a: s.hidden, lda: h, b: layer.value, ldb: h, c: s.value, ldc: h)
+            s.seconds.products += clock.lap()
             VectorMath.addBias(s.query, rows: rows, width: h, bias: layer.queryBias)
             VectorMath.addBias(s.key, rows: rows, width: h, bias: layer.keyBias)
             VectorMath.addBias(s.value, rows: rows, width: h, bias: layer.valueBias)
+            s.seconds.elementWise += clock.lap()
 
             // Masked attention per text and head: softmax(QKᵀ/√d)·V over the text's real
             // tokens only (padded keys are masked by never being scored).
@@ -188,27 +198,36 @@ public final class MiniLM: Sendable {
                 }
             }
 
+            s.seconds.attention += clock.lap()
+
             // Output projection added onto the residual stream, then LayerNorm.
             BLAS.sgemm(transB: true, m: rows, n: h, k: h, a: s.context, lda: h, b: layer.attentionOutput, ldb: h,
                        beta: 1, c: s.hidden, ldc: h)
+            s.seconds.products += clock.lap()
             VectorMath.layerNorm(
                 s.hidden, rows: rows, width: h, addingBias: layer.attentionOutputBias,
                 weight: layer.attentionNormWeight, shift: layer.attentionNormBias, epsilon: c.layerNormEpsilon)
 
             // Feed-forward: GELU(x·W1ᵀ + b1)·W2ᵀ added onto the residual stream, then LayerNorm.
+            s.seconds.elementWise += clock.lap()
             BLAS.sgemm(transB: true, m: rows, n: ffn, k: h, a: s.hidden, lda: h, b: layer.intermediate, ldb: h,
                        c: s.intermediate, ldc: ffn)
+            s.seconds.products += clock.lap()
             VectorMath.addBiasGELU(s.intermediate, rows: rows, width: ffn, bias: layer.intermediateBias)
+            s.seconds.elementWise += clock.lap()
             BLAS.sgemm(transB: true, m: rows, n: h, k: ffn, a: s.intermediate, lda: ffn, b: layer.output, ldb: ffn,
                        beta: 1, c: s.hidden, ldc: h)
+            s.seconds.products += clock.lap()
             VectorMath.layerNorm(
                 s.hidden, rows: rows, width: h, addingBias: layer.outputBias,
                 weight: layer.outputNormWeight, shift: layer.outputNormBias, epsilon: c.layerNormEpsilon)
+            s.seconds.elementWise += clock.lap()
         }
 
         // Mean pooling over each text's real tokens, then L2 normalisation.
         for b in 0..<batch {
             VectorMath.meanPoolNormalised(s.hidden + b * padded * h, count: lengths[b], width: h, into: destination(b))
         }
+        s.seconds.elementWise += clock.lap()
     }
 }

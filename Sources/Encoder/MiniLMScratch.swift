@@ -16,6 +16,8 @@ final class MiniLMScratch: @unchecked Sendable {
     private(set) var context = UnsafeMutablePointer<Float>.allocate(capacity: 0)       // [rows, hidden] attention output
     private(set) var intermediate = UnsafeMutablePointer<Float>.allocate(capacity: 0)  // [rows, intermediate]
     let scores: UnsafeMutablePointer<Float>                                            // [maxTokens, maxTokens] one head's attention
+    /// Time the forward passes on this scratch spent per stage since the pool last collected it.
+    var seconds = StageSeconds()
 
     init(config: MiniLMConfig) {
         self.config = config
