@@ -74,9 +74,10 @@ public final class MiniLM: Sendable {
     }
 
     /// Embeddings of already tokenized texts (each `[CLS] … [SEP]`, at most 256 ids).
-    /// Texts are sorted by length so each padded batch wastes little, then the results are
-    /// put back in input order. `batchSize` caps the texts per padded batch; with several
-    /// workers a call is cut into at least `2 × workers` batches when it has enough texts.
+    /// Texts are sorted by length, longest first, so the batches the workers take last are the
+    /// cheapest, then the results are put back in input order. `batchSize` caps the texts per
+    /// batch; with several workers a call is cut into at least `2 × workers` batches when it
+    /// has enough texts.
     func embed(tokenIDs: [[Int32]], batchSize: Int = 32) -> [[Float]] {
         let count = tokenIDs.count
         guard count > 0 else { return [] }

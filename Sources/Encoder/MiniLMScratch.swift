@@ -1,7 +1,7 @@
 /// Activation buffers for one forward pass over a batch of up to `capacity` token rows (the
-/// texts' tokens packed one text after another, no padding). Allocated once and grown only when a larger batch arrives;
-/// `MiniLM.forward` only writes into them. A scratch is used by one thread at a time: the
-/// pool in `MiniLM` hands each out to a single worker.
+/// texts' tokens packed one text after another, no padding). Allocated once and grown only
+/// when a larger batch arrives; `MiniLM.forward` only writes into them. A scratch is used by
+/// one thread at a time: the pool in `MiniLM` hands each out to a single worker.
 final class MiniLMScratch: @unchecked Sendable {
     // @unchecked Sendable: owned by exactly one worker between ScratchPool.acquire and release.
 
