@@ -62,12 +62,14 @@ print(f"Swift: OpenBLAS kernel {first['coreName']}, {first['parallelism']}; "
       f"numpy: {', '.join(numpy[0]['blas'])}; OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', '(unset)')}")
 print(f"sgemm peak (2048^3, best of rounds): {peak:.1f} GFLOP/s on all cores, {peak1:.1f} on one")
 print()
-print("| batch | Swift sentences/s | numpy sentences/s | Swift/numpy | Swift GFLOP/s | of sgemm peak |")
-print("|------:|------------------:|------------------:|------------:|--------------:|--------------:|")
+print("| batch | Swift sentences/s | numpy sentences/s | Swift/numpy | Swift GFLOP/s | of sgemm peak | Swift time: products / attention / element-wise |")
+print("|------:|------------------:|------------------:|------------:|--------------:|--------------:|:------------------------------------------------|")
 for i, row in enumerate(first["rows"]):
     batch = row["batch"]
     s = max(sw["rows"][i]["sentencesPerSecond"] for sw in swift)
     g = max(sw["rows"][i]["gflops"] for sw in swift)
     n = max(nu["rows"][i]["sentencesPerSecond"] for nu in numpy)
-    print(f"| {batch:5d} | {s:17.1f} | {n:17.1f} | {s / n:10.2f}x | {g:13.1f} | {100 * g / peak:12.1f}% |")
+    share = {k: sum(sw["rows"][i]["stageShares"][k] for sw in swift) / rounds for k in ("products", "attention", "elementWise")}
+    split = f"{100 * share['products']:.0f}% / {100 * share['attention']:.0f}% / {100 * share['elementWise']:.0f}%"
+    print(f"| {batch:5d} | {s:17.1f} | {n:17.1f} | {s / n:10.2f}x | {g:13.1f} | {100 * g / peak:12.1f}% | {split:47s} |")
 PY

@@ -74,9 +74,10 @@ public final class MiniLM: Sendable {
     }
 
     /// Embeddings of already tokenized texts (each `[CLS] … [SEP]`, at most 256 ids).
-    /// Texts are sorted by length so each padded batch wastes little, then the results are
-    /// put back in input order. `batchSize` caps the texts per padded batch; with several
-    /// workers a call is cut into at least `2 × workers` batches when it has enough texts.
+    /// Texts are sorted by length, longest first, so the batches the workers take last are the
+    /// cheapest, then the results are put back in input order. `batchSize` caps the texts per
+    /// batch; with several workers a call is cut into at least `2 × workers` batches when it
+    /// has enough texts.
     func embed(tokenIDs: [[Int32]], batchSize: Int = 32) -> [[Float]] {
         let count = tokenIDs.count
         guard count > 0 else { return [] }
@@ -109,6 +110,11 @@ public final class MiniLM: Sendable {
         return output.rows()
     }
 
+    /// Time all forward passes so far spent in each stage, summed over workers.
+    @_spi(Benchmark) public var stageSeconds: StageSeconds {
+        pool.stageSeconds
+    }
+
     /// Number of floating-point operations (multiply and add counted apart) the matrix
     /// products of one forward pass perform on a text of `tokens` ids, padding excluded.
     public func flops(tokens: Int) -> Double {
@@ -120,33 +126,30 @@ public final class MiniLM: Sendable {
 
     // MARK: - Forward pass
 
-    /// BERT forward pass over one padded batch, writing each text's pooled, L2-normalised
-    /// embedding to `destination(i)`.
+    /// BERT forward pass over one batch, its texts' tokens packed one after another (no
+    /// padding: every product runs on the real tokens only), writing each text's pooled,
+    /// L2-normalised embedding to `destination(i)`.
     private func forward(
         _ sequences: [[Int32]], scratch s: MiniLMScratch,
         destination: (Int) -> UnsafeMutablePointer<Float>
     ) {
         let c = config
         let w = weights
-        let (h, ffn, d) = (c.hidden, c.intermediate, c.headSize)
-        let batch = sequences.count
+        let (h, ffn) = (c.hidden, c.intermediate)
         let lengths = sequences.map { min($0.count, c.maxTokens) }
-        let vocabulary = Int32(c.vocabulary)
-        let padded = lengths.max() ?? 0
-        guard padded > 0 else {
-            for b in 0..<batch { destination(b).initialize(repeating: 0, count: h) }
-            return
-        }
-        let rows = batch * padded
+        var starts = [0]   // first row of each text, then the total
+        for length in lengths { starts.append(starts[starts.count - 1] + length) }
+        let rows = starts[lengths.count]
         s.reserve(rows: rows)
+        var clock = StageClock()
 
-        // Embeddings: word + position (0…T-1) + token type 0, then LayerNorm. Padding rows
-        // use the [PAD] id 0; they are never attended to nor pooled.
-        for b in 0..<batch {
-            for t in 0..<padded {
-                var token = t < lengths[b] ? sequences[b][t] : 0
+        // Embeddings: word + position (0…T-1) + token type 0, then LayerNorm.
+        let vocabulary = Int32(c.vocabulary)
+        for (b, sequence) in sequences.enumerated() {
+            for t in 0..<lengths[b] {
+                var token = sequence[t]
                 if token < 0 || token >= vocabulary { token = tokenizer.unknownID }   // never read outside the table
-                let row = s.hidden + (b * padded + t) * h
+                let row = s.hidden + (starts[b] + t) * h
                 let word = w.wordEmbeddings + Int(token) * h
                 let position = w.positionEmbeddings + t * h
                 for i in 0..<h { row[i] = word[i] + position[i] + w.tokenTypeEmbeddings[i] }
@@ -155,60 +158,69 @@ public final class MiniLM: Sendable {
         VectorMath.layerNorm(
             s.hidden, rows: rows, width: h, addingBias: nil,
             weight: w.embeddingNormWeight, shift: w.embeddingNormBias, epsilon: c.layerNormEpsilon)
-        // Padding rows of the attention output are never written below; keep them finite.
-        for b in 0..<batch where lengths[b] < padded {
-            (s.context + (b * padded + lengths[b]) * h).initialize(repeating: 0, count: (padded - lengths[b]) * h)
-        }
+        s.seconds.elementWise += clock.lap()
 
-        let scale = 1 / Float(d).squareRoot()
         for layer in w.layers {
-            // Q, K, V projections over the whole batch.
-            BLAS.sgemm(transB: true, m: rows, n: h, k: h, a: s.hidden, lda: h, b: layer.query, ldb: h, c: s.query, ldc: h)
-            BLAS.sgemm(transB: true, m: rows, n: h, k: h, a: s.hidden, lda: h, b: layer.key, ldb: h, c: s.key, ldc: h)
-            BLAS.sgemm(transB: true, m: rows, n: h, k: h, a: s.hidden, lda: h, b: layer.value, ldb: h, c: s.value, ldc: h)
-            VectorMath.addBias(s.query, rows: rows, width: h, bias: layer.queryBias)
-            VectorMath.addBias(s.key, rows: rows, width: h, bias: layer.keyBias)
-            VectorMath.addBias(s.value, rows: rows, width: h, bias: layer.valueBias)
+            // Q, K and V in one product, onto their biases.
+            VectorMath.copyRows(layer.queryKeyValueBias, into: s.queryKeyValue, rows: rows, width: 3 * h)
+            s.seconds.elementWise += clock.lap()
+            BLAS.sgemm(
+                transB: true, m: rows, n: 3 * h, k: h, a: s.hidden, lda: h, b: layer.queryKeyValue, ldb: h,
+                beta: 1, c: s.queryKeyValue, ldc: 3 * h)
+            s.seconds.products += clock.lap()
 
-            // Masked attention per text and head: softmax(QKᵀ/√d)·V over the text's real
-            // tokens only (padded keys are masked by never being scored).
-            for b in 0..<batch {
-                let length = lengths[b]
-                for head in 0..<c.heads {
-                    let offset = b * padded * h + head * d
-                    BLAS.sgemm(
-                        transB: true, m: length, n: length, k: d, alpha: scale,
-                        a: s.query + offset, lda: h, b: s.key + offset, ldb: h, c: s.scores, ldc: length)
-                    for i in 0..<length {
-                        VectorMath.softmax(s.scores + i * length, count: length)
-                    }
-                    BLAS.sgemm(
-                        m: length, n: d, k: length,
-                        a: s.scores, lda: length, b: s.value + offset, ldb: h, c: s.context + offset, ldc: h)
-                }
-            }
+            attention(lengths: lengths, starts: starts, scratch: s)
+            s.seconds.attention += clock.lap()
 
-            // Output projection added onto the residual stream, then LayerNorm.
+            // Output projection added onto the residual stream, then its bias and LayerNorm.
             BLAS.sgemm(transB: true, m: rows, n: h, k: h, a: s.context, lda: h, b: layer.attentionOutput, ldb: h,
                        beta: 1, c: s.hidden, ldc: h)
+            s.seconds.products += clock.lap()
             VectorMath.layerNorm(
                 s.hidden, rows: rows, width: h, addingBias: layer.attentionOutputBias,
                 weight: layer.attentionNormWeight, shift: layer.attentionNormBias, epsilon: c.layerNormEpsilon)
 
-            // Feed-forward: GELU(x·W1ᵀ + b1)·W2ᵀ added onto the residual stream, then LayerNorm.
+            // Feed-forward: GELU(x·W1ᵀ + b1)·W2ᵀ added onto the residual stream, then its bias and LayerNorm.
+            VectorMath.copyRows(layer.intermediateBias, into: s.intermediate, rows: rows, width: ffn)
+            s.seconds.elementWise += clock.lap()
             BLAS.sgemm(transB: true, m: rows, n: ffn, k: h, a: s.hidden, lda: h, b: layer.intermediate, ldb: h,
-                       c: s.intermediate, ldc: ffn)
-            VectorMath.addBiasGELU(s.intermediate, rows: rows, width: ffn, bias: layer.intermediateBias)
+                       beta: 1, c: s.intermediate, ldc: ffn)
+            s.seconds.products += clock.lap()
+            VectorMath.gelu(s.intermediate, count: rows * ffn)
+            s.seconds.elementWise += clock.lap()
             BLAS.sgemm(transB: true, m: rows, n: h, k: ffn, a: s.intermediate, lda: ffn, b: layer.output, ldb: ffn,
                        beta: 1, c: s.hidden, ldc: h)
+            s.seconds.products += clock.lap()
             VectorMath.layerNorm(
                 s.hidden, rows: rows, width: h, addingBias: layer.outputBias,
                 weight: layer.outputNormWeight, shift: layer.outputNormBias, epsilon: c.layerNormEpsilon)
         }
 
-        // Mean pooling over each text's real tokens, then L2 normalisation.
-        for b in 0..<batch {
-            VectorMath.meanPoolNormalised(s.hidden + b * padded * h, count: lengths[b], width: h, into: destination(b))
+        // Mean pooling over each text's tokens, then L2 normalisation.
+        for b in lengths.indices {
+            VectorMath.meanPoolNormalised(s.hidden + starts[b] * h, count: lengths[b], width: h, into: destination(b))
+        }
+        s.seconds.elementWise += clock.lap()
+    }
+
+    /// Self-attention per text and head, softmax(QKᵀ/√d)·V over the text's own tokens, from
+    /// `scratch.queryKeyValue` into `scratch.context` (each head's d columns of its text's rows).
+    private func attention(lengths: [Int], starts: [Int], scratch s: MiniLMScratch) {
+        let (h, d) = (config.hidden, config.headSize)
+        let scale = 1 / Float(d).squareRoot()
+        for (b, length) in lengths.enumerated() where length > 0 {
+            for head in 0..<config.heads {
+                let query = s.queryKeyValue + starts[b] * 3 * h + head * d
+                BLAS.sgemm(
+                    transB: true, m: length, n: length, k: d, alpha: scale,
+                    a: query, lda: 3 * h, b: query + h, ldb: 3 * h, c: s.scores, ldc: length)
+                for i in 0..<length {
+                    VectorMath.softmax(s.scores + i * length, count: length)
+                }
+                BLAS.sgemm(
+                    m: length, n: d, k: length, a: s.scores, lda: length, b: query + 2 * h, ldb: 3 * h,
+                    c: s.context + starts[b] * h + head * d, ldc: h)
+            }
         }
     }
 }

@@ -1,7 +1,7 @@
-/// Activation buffers for one forward pass over a padded batch of up to `capacity` token rows
-/// (batch size × padded length). Allocated once and grown only when a larger batch arrives;
-/// `MiniLM.forward` only writes into them. A scratch is used by one thread at a time: the
-/// pool in `MiniLM` hands each out to a single worker.
+/// Activation buffers for one forward pass over a batch of up to `capacity` token rows (the
+/// texts' tokens packed one text after another, no padding). Allocated once and grown only
+/// when a larger batch arrives; `MiniLM.forward` only writes into them. A scratch is used by
+/// one thread at a time: the pool in `MiniLM` hands each out to a single worker.
 final class MiniLMScratch: @unchecked Sendable {
     // @unchecked Sendable: owned by exactly one worker between ScratchPool.acquire and release.
 
@@ -10,12 +10,12 @@ final class MiniLMScratch: @unchecked Sendable {
     private let config: MiniLMConfig
 
     private(set) var hidden = UnsafeMutablePointer<Float>.allocate(capacity: 0)        // [rows, hidden] residual stream
-    private(set) var query = UnsafeMutablePointer<Float>.allocate(capacity: 0)         // [rows, hidden]
-    private(set) var key = UnsafeMutablePointer<Float>.allocate(capacity: 0)           // [rows, hidden]
-    private(set) var value = UnsafeMutablePointer<Float>.allocate(capacity: 0)         // [rows, hidden]
+    private(set) var queryKeyValue = UnsafeMutablePointer<Float>.allocate(capacity: 0) // [rows, 3 × hidden]: Q, K, V side by side
     private(set) var context = UnsafeMutablePointer<Float>.allocate(capacity: 0)       // [rows, hidden] attention output
     private(set) var intermediate = UnsafeMutablePointer<Float>.allocate(capacity: 0)  // [rows, intermediate]
     let scores: UnsafeMutablePointer<Float>                                            // [maxTokens, maxTokens] one head's attention
+    /// Time the forward passes on this scratch spent per stage since the pool last collected it.
+    var seconds = StageSeconds()
 
     init(config: MiniLMConfig) {
         self.config = config
@@ -23,7 +23,7 @@ final class MiniLMScratch: @unchecked Sendable {
     }
 
     deinit {
-        for buffer in [hidden, query, key, value, context, intermediate, scores] {
+        for buffer in [hidden, queryKeyValue, context, intermediate, scores] {
             buffer.deallocate()
         }
     }
@@ -33,13 +33,11 @@ final class MiniLMScratch: @unchecked Sendable {
     func reserve(rows: Int) {
         guard rows > capacity else { return }
         let (h, ffn) = (config.hidden, config.intermediate)
-        for buffer in [hidden, query, key, value, context, intermediate] {
+        for buffer in [hidden, queryKeyValue, context, intermediate] {
             buffer.deallocate()
         }
         hidden = .allocate(capacity: rows * h)
-        query = .allocate(capacity: rows * h)
-        key = .allocate(capacity: rows * h)
-        value = .allocate(capacity: rows * h)
+        queryKeyValue = .allocate(capacity: rows * 3 * h)
         context = .allocate(capacity: rows * h)
         intermediate = .allocate(capacity: rows * ffn)
         capacity = rows

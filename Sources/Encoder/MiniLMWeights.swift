@@ -1,17 +1,14 @@
 /// The model's tensors as read-only views into the memory-mapped safetensors file, assigned in
-/// one pass and checked against `MiniLMConfig`. Linear weights keep PyTorch's `[out, in]`
-/// layout; the forward pass multiplies by their transpose.
+/// one pass and checked against `MiniLMConfig`, plus each layer's Q, K and V stacked into one
+/// matrix at load time. Linear weights keep PyTorch's `[out, in]` layout; the forward pass
+/// multiplies by their transpose.
 struct MiniLMWeights: @unchecked Sendable {
-    // @unchecked Sendable: every pointer points into `file`'s PROT_READ mapping, which this
-    // struct keeps alive and nobody writes.
+    // @unchecked Sendable: every pointer points into `file`'s PROT_READ mapping or into
+    // `stacked`, both kept alive by this struct and written by nobody after init.
 
     struct Layer {
-        let query: UnsafePointer<Float>                  // [hidden, hidden]
-        let queryBias: UnsafePointer<Float>              // [hidden]
-        let key: UnsafePointer<Float>                    // [hidden, hidden]
-        let keyBias: UnsafePointer<Float>                // [hidden]
-        let value: UnsafePointer<Float>                  // [hidden, hidden]
-        let valueBias: UnsafePointer<Float>              // [hidden]
+        let queryKeyValue: UnsafePointer<Float>          // [3 × hidden, hidden]: query rows, key rows, value rows
+        let queryKeyValueBias: UnsafePointer<Float>      // [3 × hidden]
         let attentionOutput: UnsafePointer<Float>        // [hidden, hidden]
         let attentionOutputBias: UnsafePointer<Float>    // [hidden]
         let attentionNormWeight: UnsafePointer<Float>    // [hidden]
@@ -32,6 +29,8 @@ struct MiniLMWeights: @unchecked Sendable {
     let layers: [Layer]                                  // [layers]
     /// Owner of the mapping the pointers above point into.
     let file: SafeTensors
+    /// Owner of every layer's `queryKeyValue` and `queryKeyValueBias`.
+    let stacked: FloatStorage
 
     /// Maps every tensor the forward pass needs; throws naming the first missing or
     /// mis-shaped one. The pooler and `position_ids` tensors in the file are not used.
@@ -45,15 +44,20 @@ struct MiniLMWeights: @unchecked Sendable {
         tokenTypeEmbeddings = try tensor("embeddings.token_type_embeddings.weight", 2, h)
         embeddingNormWeight = try tensor("embeddings.LayerNorm.weight", h)
         embeddingNormBias = try tensor("embeddings.LayerNorm.bias", h)
+        // One sgemm against [Wq; Wk; Wv] makes Q, K and V side by side in one pass over the activations.
+        let stackedCount = 3 * h * h + 3 * h
+        let stacked = FloatStorage(count: c.layers * stackedCount)
         layers = try (0..<c.layers).map { index in
             let p = "encoder.layer.\(index)."
+            let weights = stacked.pointer + index * stackedCount
+            let biases = weights + 3 * h * h
+            for (part, name) in ["query", "key", "value"].enumerated() {
+                (weights + part * h * h).initialize(from: try tensor(p + "attention.self.\(name).weight", h, h), count: h * h)
+                (biases + part * h).initialize(from: try tensor(p + "attention.self.\(name).bias", h), count: h)
+            }
             return Layer(
-                query: try tensor(p + "attention.self.query.weight", h, h),
-                queryBias: try tensor(p + "attention.self.query.bias", h),
-                key: try tensor(p + "attention.self.key.weight", h, h),
-                keyBias: try tensor(p + "attention.self.key.bias", h),
-                value: try tensor(p + "attention.self.value.weight", h, h),
-                valueBias: try tensor(p + "attention.self.value.bias", h),
+                queryKeyValue: weights,
+                queryKeyValueBias: biases,
                 attentionOutput: try tensor(p + "attention.output.dense.weight", h, h),
                 attentionOutputBias: try tensor(p + "attention.output.dense.bias", h),
                 attentionNormWeight: try tensor(p + "attention.output.LayerNorm.weight", h),
@@ -66,5 +70,20 @@ struct MiniLMWeights: @unchecked Sendable {
                 outputNormBias: try tensor(p + "output.LayerNorm.bias", h))
         }
         self.file = file
+        self.stacked = stacked
     }
+}
+
+/// Floats the weights own (rather than map), freed with the weights.
+final class FloatStorage: @unchecked Sendable {
+    // @unchecked Sendable: written only while MiniLMWeights.init runs, read-only afterwards.
+
+    /// The first of `count` floats (uninitialised until the owner writes them).
+    let pointer: UnsafeMutablePointer<Float>
+
+    init(count: Int) {
+        pointer = .allocate(capacity: count)
+    }
+
+    deinit { pointer.deallocate() }
 }

@@ -6,6 +6,7 @@ import Synchronization
 final class ScratchPool: Sendable {
     private let free: Mutex<[MiniLMScratch]>
     private let available: DispatchSemaphore
+    private let spent = Mutex(StageSeconds())
     let size: Int
 
     init(size: Int, config: MiniLMConfig) {
@@ -19,9 +20,17 @@ final class ScratchPool: Sendable {
         available.wait()
         let scratch = free.withLock { $0.removeLast() }
         defer {
+            let seconds = scratch.seconds
+            scratch.seconds = StageSeconds()
+            spent.withLock { $0 = $0 + seconds }
             free.withLock { $0.append(scratch) }
             available.signal()
         }
         return body(scratch)
+    }
+
+    /// Stage times of every forward pass that has returned its scratch so far.
+    var stageSeconds: StageSeconds {
+        spent.withLock { $0 }
     }
 }

@@ -20,11 +20,11 @@ enum VectorMath {
         return ((s0 + s4) + (s1 + s5)) + ((s2 + s6) + (s3 + s7))
     }
 
-    /// `row[i] += bias[i]` for each of `rows` rows of width `width`.
-    static func addBias(_ matrix: UnsafeMutablePointer<Float>, rows: Int, width: Int, bias: UnsafePointer<Float>) {
+    /// Copies `row` (`width` floats) into each of the `rows` rows of `matrix` (a bias that an
+    /// sgemm with beta = 1 then adds its product onto).
+    static func copyRows(_ row: UnsafePointer<Float>, into matrix: UnsafeMutablePointer<Float>, rows: Int, width: Int) {
         for r in 0..<rows {
-            let row = matrix + r * width
-            for i in 0..<width { row[i] += bias[i] }
+            (matrix + r * width).update(from: row, count: width)
         }
     }
 
@@ -62,14 +62,11 @@ enum VectorMath {
         }
     }
 
-    /// In-place `x = gelu(x + bias)` with the erf GELU, `0.5·x·(1 + erf(x/√2))`.
-    static func addBiasGELU(_ matrix: UnsafeMutablePointer<Float>, rows: Int, width: Int, bias: UnsafePointer<Float>) {
-        for r in 0..<rows {
-            let row = matrix + r * width
-            for i in 0..<width {
-                let x = row[i] + bias[i]
-                row[i] = 0.5 * x * (1 + erf(x * 0.70710678118654752))
-            }
+    /// In-place erf GELU of `count` floats, `0.5·x·(1 + erf(x/√2))`.
+    static func gelu(_ values: UnsafeMutablePointer<Float>, count: Int) {
+        for i in 0..<count {
+            let x = values[i]
+            values[i] = 0.5 * x * (1 + erf(x * 0.70710678118654752))
         }
     }
 

@@ -3,7 +3,7 @@
 //
 // Usage: encoder-bench [--model DIR] [--data train_pairs.jsonl] [--count N] [--batches 1,32,128]
 //                      [--parallelism batches:2|blas:2] [--repeats R] [--texts-out FILE] [--json FILE]
-import Encoder
+@_spi(Benchmark) import Encoder
 import Foundation
 
 struct Options {
@@ -164,12 +164,16 @@ struct Row: Codable {
     let seconds: [Double]
     /// Process CPU seconds per run, divided by its wall time: how many cores it kept busy.
     let coresBusy: [Double]
+    /// Where the forward passes' time went over all runs: the share of each stage (products,
+    /// attention, elementWise), summed over workers.
+    let stageShares: [String: Double]
 }
 var rows: [Row] = []
-print("batch  sentences/s  GFLOP/s  of-peak  cores-busy  runs(s)")
+print("batch  sentences/s  GFLOP/s  of-peak  cores-busy  products/attention/element-wise  runs(s)")
 for batch in options.batches {
     var times: [Double] = []
     var busy: [Double] = []
+    let stagesBefore = model.stageSeconds
     for _ in 0..<options.repeats {
         let (start, startCPU) = (now(), cpuSeconds())
         let embeddings = model.embed(texts, batchSize: batch)
@@ -177,13 +181,19 @@ for batch in options.batches {
         busy.append((cpuSeconds() - startCPU) / times[times.count - 1])
         precondition(embeddings.count == texts.count)
     }
+    let stages = model.stageSeconds - stagesBefore
+    let stageTotal = max(stages.products + stages.attention + stages.elementWise, 1e-9)
+    let shares = ["products": stages.products / stageTotal, "attention": stages.attention / stageTotal,
+                  "elementWise": stages.elementWise / stageTotal]
     let median = times.sorted()[times.count / 2]
     let gflops = totalFlops / median / 1e9
     let row = Row(batch: batch, sentencesPerSecond: Double(texts.count) / median, gflops: gflops,
-                  fractionOfPeak: gflops / peak, seconds: times, coresBusy: busy)
+                  fractionOfPeak: gflops / peak, seconds: times, coresBusy: busy, stageShares: shares)
     rows.append(row)
-    print(String(format: "%5d  %11.1f  %7.1f  %6.1f%%  %10.2f  %@", batch, row.sentencesPerSecond, gflops, 100 * row.fractionOfPeak,
-                 busy.reduce(0, +) / Double(busy.count), times.map { String(format: "%.2f", $0) }.joined(separator: " ")))
+    let split = String(format: "%.0f%% / %.0f%% / %.0f%%", 100 * shares["products", default: 0],
+                       100 * shares["attention", default: 0], 100 * shares["elementWise", default: 0])
+    print(String(format: "%5d  %11.1f  %7.1f  %6.1f%%  %10.2f  %@  %@", batch, row.sentencesPerSecond, gflops, 100 * row.fractionOfPeak,
+                 busy.reduce(0, +) / Double(busy.count), split, times.map { String(format: "%.2f", $0) }.joined(separator: " ")))
 }
 
 if let path = options.json {
