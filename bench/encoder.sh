@@ -7,6 +7,7 @@
 #   ROUNDS=2          alternating Swift/numpy rounds; each side keeps its best run per batch size
 #   PARALLELISM=      Swift threading mode, e.g. batches:2 or blas:2 (default: one batch per core)
 #   COREWARD_MODEL_DIR, COREWARD_SHARED   model folder and shared/ folder
+#   SUMMARY_JSON=     also write the table's figures to this file (bench/bench_all.py reads it)
 # The machine is shared, so single runs are noisy: rounds alternate the two engines so both see
 # the same background load, and the best of each is reported.
 set -euo pipefail
@@ -48,9 +49,10 @@ for round in $(seq 1 "$ROUNDS"); do
         "$WORK/numpy-$round.json" "$BATCHES" 1
 done
 
-python3 - "$WORK" "$ROUNDS" <<'PY'
+python3 - "$WORK" "$ROUNDS" "${SUMMARY_JSON:-}" <<'PY'
 import json, sys, os
-work, rounds = sys.argv[1], int(sys.argv[2])
+work, rounds, summary_path = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+summary = []
 swift = [json.load(open(os.path.join(work, f"swift-{r}.json"))) for r in range(1, rounds + 1)]
 numpy = [json.load(open(os.path.join(work, f"numpy-{r}.json"))) for r in range(1, rounds + 1)]
 peak = max(s["peakGflops"] for s in swift)
@@ -72,4 +74,9 @@ for i, row in enumerate(first["rows"]):
     share = {k: sum(sw["rows"][i]["stageShares"][k] for sw in swift) / rounds for k in ("products", "attention", "elementWise")}
     split = f"{100 * share['products']:.0f}% / {100 * share['attention']:.0f}% / {100 * share['elementWise']:.0f}%"
     print(f"| {batch:5d} | {s:17.1f} | {n:17.1f} | {s / n:10.2f}x | {g:13.1f} | {100 * g / peak:12.1f}% | {split:47s} |")
+    summary.append({"batch": batch, "swift": s, "numpy": n, "gflops": g, "peak_share": g / peak, "shares": share})
+if summary_path:
+    with open(summary_path, "w") as handle:
+        json.dump({"peak_gflops": peak, "peak_gflops_one_thread": peak1, "texts": first["texts"],
+                   "mean_tokens": first["meanTokens"], "rows": summary}, handle)
 PY

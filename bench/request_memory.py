@@ -2,7 +2,8 @@
 """Peak resident memory one large request adds, and resident memory after it (docs/operations.md, "Memory per
 request"): starts the release server (or $COREWARD_BIN) with --threads 2, sends each body named on the command
 line in turn (KIND:MB, KIND one of reward, tinyreward, emptyreward, vote, extract, getreward, getreward_co,
-bigquery, embed), resetting the peak (VmHWM, via /proc/PID/clear_refs) before each. Linux only.
+bigquery, embed), resetting the peak (VmHWM, via /proc/PID/clear_refs) before each; the encoder is warmed up
+first (its weights paged in). $COREWARD_FLAGS adds server flags. Linux only.
 
     python3 bench/request_memory.py [--json FILE] reward:50 tinyreward:25 emptyreward:25 vote:25 getreward:50 embed:16
 """
@@ -119,7 +120,7 @@ if __name__ == "__main__":
         i = args.index("--json"); json_out = args[i + 1]; del args[i:i + 2]
     kinds = args or ["reward:10", "reward:25", "reward:50"]
     rows = []
-    proc = CorewardProcess("--threads", "2")
+    proc = CorewardProcess("--threads", "2", *os.environ.get("COREWARD_FLAGS", "").split())
     pid = proc.process.pid
     deadline = time.time() + 60
     while time.time() < deadline:  # the encoder loads in the background; /v1/embed needs it
@@ -129,6 +130,9 @@ if __name__ == "__main__":
         except OSError:
             pass
         time.sleep(0.1)
+    # One small /v1/embed first: it pages the model's 90 MB of weights in (file-backed, once per process), which
+    # is not memory a request holds.
+    post(proc.port, "/v1/embed", json.dumps({"texts": ["warm up"]}).encode())
     print("ready", status(pid))
     try:
         for spec in kinds:

@@ -42,11 +42,21 @@ public final class MiniLM: Sendable {
     let tokenizer: WordPieceTokenizer
     private let pool: ScratchPool
     private let workers: Int
+    /// Most token rows in one forward pass (a batch is cut further to stay under it): bounds each worker's scratch
+    /// at about 13.8 KB a row, 28 MB at the default 2,048.
+    public let maxBatchTokens: Int
+
+    /// The default `maxBatchTokens`: 32 texts of 64 tokens, or 8 of 256.
+    public static let defaultMaxBatchTokens = 2048
+
+    /// Token rows a worker's scratch keeps between calls (7 MB); a call that needed more frees the rest when done,
+    /// so that one large call does not leave its buffers resident.
+    static let keptScratchRows = 512
 
     /// Loads model.safetensors and vocab.txt from a folder; throws EncoderError with a clear
     /// message (naming the file/tensor) if missing or invalid. Touches no process-wide state: the caller
     /// chooses the threading mode and sets OpenBLAS's thread count to `parallelism.blasThreads`.
-    public init(directory: String, parallelism: Parallelism) throws {
+    public init(directory: String, parallelism: Parallelism, maxBatchTokens: Int = MiniLM.defaultMaxBatchTokens) throws {
         let config = MiniLMConfig.allMiniLML6v2
         let folder = URL(fileURLWithPath: directory)
         weightsFile = folder.appendingPathComponent("model.safetensors").path
@@ -56,6 +66,7 @@ public final class MiniLM: Sendable {
         self.config = config
         self.dimension = config.hidden
         self.parallelism = parallelism
+        self.maxBatchTokens = max(maxBatchTokens, config.maxTokens)  // room for one text of the longest kind
         switch parallelism {
         case .batches(let count): workers = max(1, count)
         case .blas: workers = 1
@@ -76,9 +87,10 @@ public final class MiniLM: Sendable {
     /// Embeddings of already tokenized texts (each `[CLS] … [SEP]`, at most 256 ids).
     /// Texts are sorted by length, longest first, so the batches the workers take last are the
     /// cheapest, then the results are put back in input order. `batchSize` caps the texts per
-    /// batch; with several workers a call is cut into at least `2 × workers` batches when it
-    /// has enough texts.
-    func embed(tokenIDs: [[Int32]], batchSize: Int = 32) -> [[Float]] {
+    /// batch, and `maxBatchTokens` the tokens; with several workers a call is cut into at least
+    /// `2 × workers` batches when it has enough texts.
+    public func embed(tokenIDs: [[Int32]], batchSize: Int = 32) -> [[Float]] {
+        defer { pool.release(above: Self.keptScratchRows) }
         let count = tokenIDs.count
         guard count > 0 else { return [] }
         // With several workers, cut the call into at least two batches per worker (when there
@@ -90,9 +102,19 @@ public final class MiniLM: Sendable {
             : (count + batchSize - 1) / max(1, batchSize)
         let batchSize = (count + batchCount - 1) / batchCount
         let order = tokenIDs.indices.sorted { (tokenIDs[$0].count, $1) > (tokenIDs[$1].count, $0) }
-        let batches = stride(from: 0, to: count, by: batchSize).map { start in
-            Array(order[start..<min(start + batchSize, count)])
+        var cut: [[Int]] = [[]]
+        var tokens = 0
+        for index in order {
+            let length = min(tokenIDs[index].count, config.maxTokens)
+            if let current = cut.last, !current.isEmpty,
+               current.count == batchSize || tokens + length > maxBatchTokens {
+                cut.append([])
+                tokens = 0
+            }
+            cut[cut.count - 1].append(index)
+            tokens += length
         }
+        let batches = cut
         let output = EmbeddingBuffer(count: count, dimension: dimension)
         let nextBatch = Atomic<Int>(0)
         DispatchQueue.concurrentPerform(iterations: min(workers, batches.count)) { _ in

@@ -28,6 +28,17 @@ final class MiniLMScratch: @unchecked Sendable {
         }
     }
 
+    /// Frees the row buffers when they hold more than `rows` rows (the next pass allocates what it needs).
+    func release(above rows: Int) {
+        guard capacity > rows else { return }
+        for buffer in [hidden, queryKeyValue, context, intermediate] {
+            buffer.deallocate()
+        }
+        (hidden, queryKeyValue, context, intermediate) = (.allocate(capacity: 0), .allocate(capacity: 0),
+                                                          .allocate(capacity: 0), .allocate(capacity: 0))
+        capacity = 0
+    }
+
     /// Makes room for `rows` token rows; reallocates only when the batch is larger than any
     /// seen before (contents are not preserved).
     func reserve(rows: Int) {

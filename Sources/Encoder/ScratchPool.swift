@@ -29,6 +29,13 @@ final class ScratchPool: Sendable {
         return body(scratch)
     }
 
+    /// Frees the buffers of every scratch not in use that holds more than `rows` token rows.
+    func release(above rows: Int) {
+        free.withLock { scratches in
+            for scratch in scratches { scratch.release(above: rows) }
+        }
+    }
+
     /// Stage times of every forward pass that has returned its scratch so far.
     var stageSeconds: StageSeconds {
         spent.withLock { $0 }

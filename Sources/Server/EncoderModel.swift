@@ -18,11 +18,14 @@ public final class EncoderModel: Sendable {
     public let directory: String
     /// Forward passes that may run at once (each holds one scratch state, on one core).
     public let workers: Int
+    /// Most tokens in one forward pass (`MiniLM.maxBatchTokens`).
+    public let batchTokens: Int
     private let state = Mutex<State>(.loading)
 
-    public init(directory: String, workers: Int) {
+    public init(directory: String, workers: Int, batchTokens: Int = MiniLM.defaultMaxBatchTokens) {
         self.directory = directory
         self.workers = max(1, workers)
+        self.batchTokens = batchTokens
     }
 
     /// How the model will use the cores: one batch per worker, each on single-threaded OpenBLAS.
@@ -41,7 +44,7 @@ public final class EncoderModel: Sendable {
             return
         }
         do {
-            let model = try MiniLM(directory: directory, parallelism: parallelism)
+            let model = try MiniLM(directory: directory, parallelism: parallelism, maxBatchTokens: batchTokens)
             let digest = try Self.sha256(of: weights)
             state.withLock { $0 = .ready(model, sha256: digest) }
         } catch {

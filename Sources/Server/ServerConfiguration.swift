@@ -1,3 +1,5 @@
+import Encoder
+
 /// Everything `coreward serve` can be told, with the defaults it uses. Read once, at the edge; `Setting.all`
 /// names each field's flag, variable and allowed values.
 public struct ServerConfiguration: Sendable, Equatable {
@@ -30,6 +32,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// with this); by default as many as there are request threads, so a pod limited by COREWARD_THREADS
     /// does not size itself by the node's CPU count.
     public var encoderWorkers = 2
+    /// Most tokens in one encoder forward pass.
+    public var encoderBatchTokens = MiniLM.defaultMaxBatchTokens
     /// Folder holding the encoder's model.safetensors and vocab.txt.
     public var modelDirectory = "models/all-MiniLM-L6-v2"
     /// Deepest JSON nesting accepted.

@@ -22,7 +22,8 @@ public final class Service: Sendable {
         MemoryRelease.configure()
         self.configuration = configuration
         self.apiKey = apiKey
-        self.encoder = EncoderModel(directory: configuration.modelDirectory, workers: configuration.encoderWorkers)
+        self.encoder = EncoderModel(directory: configuration.modelDirectory, workers: configuration.encoderWorkers,
+                                    batchTokens: configuration.encoderBatchTokens)
         self.augmenter = Augmenter(settings: configuration.augmentation)
         let path = configuration.runs.statsLog
         self.runs = RunWatch(settings: configuration.runs, metrics: metrics,

@@ -166,6 +166,11 @@ extension Setting {
         "llm-max-tokens-cap", .count(\.augmentation.maxTokensCap, atLeast: 1), section: .augmentation,
         "Largest max_tokens of the one retry after a truncated completion (finish_reason length), which doubles --llm-max-tokens; at or below it, no retry")
 
+    // Added after the others (so listed last in `all`).
+    public static let encoderBatchTokens = Setting(
+        "encoder-batch-tokens", .integer(\.encoderBatchTokens, 256 ... 1_000_000),
+        "Most tokens in one encoder forward pass: each of --encoder-workers holds about 14 KB of buffers per token")
+
     /// Every setting `coreward serve` reads, in the order of the docs (and of `/v1/info`'s limits).
     public static let all: [Setting] = [
         host, port, maxBodyBytes, maxGroups, maxViews, maxRollouts, maxBatchRollouts, maxResponseBytes, maxPairs, maxTexts, maxTextBytes,
@@ -180,6 +185,7 @@ extension Setting {
         augmentMinSimilarity, augmentMaxSimilarity, augmentMinNovelty, augmentMaxQuestions, augmentMaxVariants,
         logLevel, logFormat,
         llmMaxTokens, llmMaxTokensCap,
+        encoderBatchTokens,
     ]
 }
 

@@ -55,6 +55,7 @@ struct Serve: ParsableCommand {
     @OptionGroup(title: Setting.Section.augmentation.title) var augment: AugmentOptions
     @Option(.logLevel) var logLevel: String?
     @Option(.logFormat) var logFormat: String?
+    @Option(.encoderBatchTokens) var encoderBatchTokens: Int?
 
     func validate() throws {
         let options = Set(Self.settingOptions + AugmentOptions.settingOptions)

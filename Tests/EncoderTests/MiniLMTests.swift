@@ -51,14 +51,25 @@ struct MiniLMTests {
         }
     }
 
-    /// One worker, so all 62 texts (2 to 256 tokens) go through a single padded batch.
+    /// One worker and no token cap, so all 62 texts (2 to 256 tokens) go through a single batch.
     @Test func allReferenceTextsInOnePaddedBatch() throws {
-        let model = try MiniLM(directory: Fixtures.modelDirectory, parallelism: .batches(workers: 1))
+        let model = try MiniLM(directory: Fixtures.modelDirectory, parallelism: .batches(workers: 1),
+                               maxBatchTokens: 1_000_000)
         let single = Self.singles
         try #require(single.count == Fixtures.textCases.count)
         let batched = model.embed(Fixtures.textCases.map(\.text), batchSize: 64)
         for (index, (one, many)) in zip(single, batched).enumerated() {
             #expect(Fixtures.maxAbsDifference(one, many) <= 1e-5, "text \(index)")
+        }
+    }
+
+    /// At the smallest token cap (256, one text of the longest kind) every batch is cut to fit, and nothing changes.
+    @Test func batchesCutByTokensGiveTheSameEmbeddings() throws {
+        let capped = try MiniLM(directory: Fixtures.modelDirectory, parallelism: .batches(workers: 2), maxBatchTokens: 1)
+        #expect(capped.maxBatchTokens == 256)
+        let texts = Fixtures.textCases.map(\.text)
+        for (index, (one, cut)) in zip(Self.singles, capped.embed(texts, batchSize: 64)).enumerated() {
+            #expect(Fixtures.maxAbsDifference(one, cut) <= 1e-5, "text \(index)")
         }
     }
 

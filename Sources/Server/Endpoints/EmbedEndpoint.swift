@@ -19,17 +19,22 @@ struct EmbedEndpoint {
     }
 
     func embed(_ request: HTTPRequest, _ context: RequestContext) throws(HTTPError) -> HTTPResponse {
-        let document = try RequestBody.parse(request, maxDepth: limits.maxJSONDepth)
-        let fields = try document.root.fields(at: "", allowed: ["texts"])
-        guard let textsNode = fields["texts"] else { throw .badField("/texts", "missing required field") }
-        let nodes = try textsNode.array(at: "/texts", maxCount: limits.maxTexts, limitName: Setting.maxTexts.names)
-        var texts: [String] = []
-        for (index, node) in nodes.enumerated() {
-            texts.append(try text(node, at: "/texts/\(index)"))
-        }
-        let model = try encoder.model()
+        let model: MiniLM
+        let tokens: [[Int32]]
+        do {
+            let document = try RequestBody.parse(request, maxDepth: limits.maxJSONDepth)
+            let fields = try document.root.fields(at: "", allowed: ["texts"])
+            guard let textsNode = fields["texts"] else { throw .badField("/texts", "missing required field") }
+            let nodes = try textsNode.array(at: "/texts", maxCount: limits.maxTexts, limitName: Setting.maxTexts.names)
+            var texts: [UnsafeBufferPointer<UInt8>] = []
+            for (index, node) in nodes.enumerated() {
+                texts.append(try text(node, at: "/texts/\(index)"))
+            }
+            model = try encoder.model()
+            tokens = texts.map { model.tokenize(String(decoding: $0, as: UTF8.self)) }
+        }  // the parsed body is freed here: only the token ids (at most 256 a text) are kept
         try context.checkDeadline()
-        let embeddings = timed { model.embed(texts) }
+        let embeddings = timed { model.embed(tokenIDs: tokens) }
         try context.checkDeadline()
         var rows = JSONWriter.ArrayStream()  // written as text, one row at a time: no tree of 98,304 numbers
         for vector in embeddings { rows.append(numbers: vector) }
@@ -41,35 +46,38 @@ struct EmbedEndpoint {
     }
 
     func similarity(_ request: HTTPRequest, _ context: RequestContext) throws(HTTPError) -> HTTPResponse {
-        let document = try RequestBody.parse(request, maxDepth: limits.maxJSONDepth)
-        let fields = try document.root.fields(at: "", allowed: ["pairs"])
-        guard let pairsNode = fields["pairs"] else { throw .badField("/pairs", "missing required field") }
-        let nodes = try pairsNode.array(at: "/pairs", maxCount: limits.maxTexts / 2,
-                                        limitName: "half of " + Setting.maxTexts.names)
-        // Each distinct text is embedded once.
-        var texts: [String] = []
-        var indexOf: [String: Int] = [:]
-        var pairs: [(Int, Int)] = []
-        for (index, node) in nodes.enumerated() {
-            let pointer = "/pairs/\(index)"
-            let sides = try node.fields(at: pointer, allowed: ["a", "b"])
-            var ids: [Int] = []
-            for name in ["a", "b"] {
-                guard let side = sides[name] else { throw .badField(pointer + "/" + name, "missing required field") }
-                let value = try text(side, at: pointer + "/" + name)
-                if let known = indexOf[value] {
-                    ids.append(known)
-                } else {
-                    indexOf[value] = texts.count
-                    ids.append(texts.count)
-                    texts.append(value)
+        let model: MiniLM
+        // Each distinct text (by its token ids, all the encoder sees of it) is embedded once.
+        var tokens: [[Int32]] = []
+        let pairs: [(Int, Int)]
+        do {
+            let document = try RequestBody.parse(request, maxDepth: limits.maxJSONDepth)
+            let fields = try document.root.fields(at: "", allowed: ["pairs"])
+            guard let pairsNode = fields["pairs"] else { throw .badField("/pairs", "missing required field") }
+            let nodes = try pairsNode.array(at: "/pairs", maxCount: limits.maxTexts / 2,
+                                            limitName: "half of " + Setting.maxTexts.names)
+            var sides: [UnsafeBufferPointer<UInt8>] = []  // a, b of each pair in turn
+            for (index, node) in nodes.enumerated() {
+                let pointer = "/pairs/\(index)"
+                let fields = try node.fields(at: pointer, allowed: ["a", "b"])
+                for name in ["a", "b"] {
+                    guard let side = fields[name] else { throw .badField(pointer + "/" + name, "missing required field") }
+                    sides.append(try text(side, at: pointer + "/" + name))
                 }
             }
-            pairs.append((ids[0], ids[1]))
-        }
-        let model = try encoder.model()
+            model = try encoder.model()
+            var indexOf: [[Int32]: Int] = [:]
+            let ids = sides.map { side in
+                let ids = model.tokenize(String(decoding: side, as: UTF8.self))
+                if let known = indexOf[ids] { return known }
+                indexOf[ids] = tokens.count
+                tokens.append(ids)
+                return tokens.count - 1
+            }
+            pairs = stride(from: 0, to: ids.count, by: 2).map { (ids[$0], ids[$0 + 1]) }
+        }  // the parsed body is freed here: only the token ids are kept
         try context.checkDeadline()
-        let embeddings = timed { model.embed(texts) }
+        let embeddings = timed { model.embed(tokenIDs: tokens) }
         try context.checkDeadline()
         // The embeddings are unit vectors in Float: their dot product can pass 1 by a rounding (1.0000000691 for
         // "" with itself); a cosine is clamped to [-1, 1].
@@ -79,9 +87,9 @@ struct EmbedEndpoint {
         return HTTPResponse(json: .object([("cosine", .array(cosines.map(JSON.double)))]))
     }
 
-    private func text(_ node: JSONNode, at pointer: String) throws(HTTPError) -> String {
-        let bytes = try node.utf8(at: pointer, maxBytes: limits.maxTextBytes, limitName: Setting.maxTextBytes.names)
-        return String(decoding: bytes, as: UTF8.self)
+    /// A text's UTF-8 bytes, valid while the parsed body lives.
+    private func text(_ node: JSONNode, at pointer: String) throws(HTTPError) -> UnsafeBufferPointer<UInt8> {
+        try node.utf8(at: pointer, maxBytes: limits.maxTextBytes, limitName: Setting.maxTextBytes.names)
     }
 
     private func timed(_ work: () -> [[Float]]) -> [[Float]] {
