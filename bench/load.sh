@@ -85,7 +85,8 @@ for _ in $(seq 100); do curl -fs "http://127.0.0.1:$NGINX_PORT/nginx-health" >/d
 # Server-Timing of one reward request: time in the app vs. wall time over loopback
 TIMING="$(curl -s -o /dev/null -D - -w 'total_ms=%{time_total}\n' -H 'Content-Type: application/json' \
     --data-binary "@$WORK/reward_2048.json" "http://127.0.0.1:$A_PORT/v1/reward" | tr -d '\r' |
-    awk -F'[=;: ]+' '/^[Ss]erver-[Tt]iming/ {app=$NF} /^total_ms/ {print "app " app " ms, curl total " $2 * 1000 " ms"}')"
+    awk -F'[=;: ]+' '/^[Ss]erver-[Tt]iming/ {match($0, /app;dur=[0-9.]+/); app=substr($0, RSTART + 8, RLENGTH - 8)}
+         /^total_ms/ {print "app " app " ms, curl total " $2 * 1000 " ms"}')"
 
 run_cell() {  # run_cell TARGET_NAME URL BODY_FILE CONNECTIONS
     local name="$1" url="$2" body="$3" conns="$4" threads out
