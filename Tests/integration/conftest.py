@@ -2,7 +2,9 @@
 import json
 import pathlib
 import sys
+import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import requests
@@ -11,6 +13,37 @@ from prometheus_client.parser import text_string_to_metric_families
 REPO = pathlib.Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "Tests"))
 from coreward_process import BINARY, MODEL_DIR, SHARED, CorewardProcess  # noqa: E402,F401 (tests import them from here)
+
+
+class LLMStub:
+    """An OpenAI-compatible chat server on loopback, standing in for the LLM server of the llm backend (which needs a
+    GPU). `answer(question, body)` gives each request's (status, body bytes, extra headers); the question is the text
+    after "Problem:\n" in the request's first message."""
+
+    def __init__(self, answer):
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_POST(self):
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                question = body["messages"][0]["content"].split("Problem:\n", 1)[-1]
+                status, data, headers = answer(question, body)
+                self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
 
 
 class Server(CorewardProcess):

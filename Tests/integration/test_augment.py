@@ -5,66 +5,41 @@ import json
 import subprocess
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from conftest import BINARY, MODEL_DIR, read_jsonl
+from conftest import BINARY, MODEL_DIR, LLMStub, read_jsonl
 
 TAGS = ["MALFORMED", "RATE", "FAIL500", "BAD400", "SLOW"]
 
 
-class Stub:
+class Stub(LLMStub):
     """Counts attempts per tag; the tag in the question decides the answer."""
 
     def __init__(self):
         self.attempts = {}
         self.lock = threading.Lock()
-        stub = self
+        super().__init__(self.answer)
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
-
-            def do_POST(self):
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                question = body["messages"][0]["content"].split("Problem:\n", 1)[-1]
-                tag = next((t for t in TAGS if t in question), "OK")
-                with stub.lock:
-                    stub.attempts[tag] = stub.attempts.get(tag, 0) + 1
-                    attempt = stub.attempts[tag]
-                if tag == "RATE" and attempt == 1:
-                    return self.reply(429, {"error": "slow down"}, {"Retry-After": "1"})
-                if tag == "FAIL500":
-                    return self.reply(500, {"error": "boom"})
-                if tag == "BAD400":
-                    return self.reply(400, {"error": "bad request"})
-                if tag == "SLOW":
-                    time.sleep(4)
-                if tag == "MALFORMED":
-                    content = "Sure! Here is a rewrite, without any markers."
-                else:
-                    rewrite = question.replace("Find", "A baker wants to determine").replace("RATE", "SPEED")
-                    content = f"<think>ok</think>### RESULT_START\nORIGINAL:\n{question}\nREWRITE:\n{rewrite}\n### RESULT_END"
-                self.reply(200, {"choices": [{"message": {"role": "assistant", "content": content}}]})
-
-            def reply(self, status, payload, headers=None):
-                data = json.dumps(payload).encode()
-                self.send_response(status)
-                for name, value in (headers or {}).items():
-                    self.send_header(name, value)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
+    def answer(self, question, body):
+        tag = next((t for t in TAGS if t in question), "OK")
+        with self.lock:
+            self.attempts[tag] = self.attempts.get(tag, 0) + 1
+            attempt = self.attempts[tag]
+        if tag == "RATE" and attempt == 1:
+            return 429, json.dumps({"error": "slow down"}).encode(), {"Retry-After": "1"}
+        if tag == "FAIL500":
+            return 500, json.dumps({"error": "boom"}).encode(), {}
+        if tag == "BAD400":
+            return 400, json.dumps({"error": "bad request"}).encode(), {}
+        if tag == "SLOW":
+            time.sleep(4)
+        if tag == "MALFORMED":
+            content = "Sure! Here is a rewrite, without any markers."
+        else:
+            rewrite = question.replace("Find", "A baker wants to determine").replace("RATE", "SPEED")
+            content = f"<think>ok</think>### RESULT_START\nORIGINAL:\n{question}\nREWRITE:\n{rewrite}\n### RESULT_END"
+        return 200, json.dumps({"choices": [{"message": {"role": "assistant", "content": content}}]}).encode(), {}
 
 
 @pytest.fixture

@@ -10,11 +10,10 @@ with its own seed; duplicate variants are dropped with a reason, never padded.
 """
 import json
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from conftest import REPO
+from conftest import REPO, LLMStub
 
 DATA = REPO / "Tests" / "Data" / "llm"
 
@@ -34,7 +33,7 @@ def questions_in(name):
     return found
 
 
-class RecordedServer:
+class RecordedServer(LLMStub):
     """Answers each question with its script of (status, recorded file), one entry per request, the last
     repeated; records every request body."""
 
@@ -42,34 +41,15 @@ class RecordedServer:
         self.scripts = scripts
         self.requests = {question: [] for question in scripts}
         self.lock = threading.Lock()
-        stub = self
+        super().__init__(self.answer)
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
-
-            def do_POST(self):
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                question = body["messages"][0]["content"].split("Problem:\n", 1)[-1]
-                with stub.lock:
-                    seen = stub.requests[question]
-                    seen.append(body)
-                    script = stub.scripts[question]
-                    status, name = script[min(len(seen), len(script)) - 1]
-                data = (DATA / name).read_bytes()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
+    def answer(self, question, body):
+        with self.lock:
+            seen = self.requests[question]
+            seen.append(body)
+            script = self.scripts[question]
+            status, name = script[min(len(seen), len(script)) - 1]
+        return status, (DATA / name).read_bytes(), {}
 
 
 @pytest.fixture
