@@ -138,9 +138,10 @@ struct RewardEndpoint {
         // error comes first.
         var countedBefore: [Int] = []
         var counted = 0
+        let counting = head.partCount > 1  // a lone part counts its own
         for (g, group) in head.groups.enumerated() {
             if g % Self.groupsPerPart == 0 { countedBefore.append(counted) }
-            if head.partCount > 1 { counted += Self.responseCount(group) }
+            if counting { counted += Self.responseCount(group) }
         }
         return Parallel.map(head.partCount) { p in
             decodePart(head, groups: head.part(p), countedBefore: countedBefore[p], context)

@@ -38,7 +38,7 @@ enum JSONWriter {
         return String(decoding: UnsafeRawBufferPointer(start: buffer.bytes, count: buffer.count), as: UTF8.self)
     }
 
-    /// A JSON array written element by element: each element's tree lives only while jansson writes it.
+    /// A JSON array written element by element, straight to text: no tree of values for the whole array.
     struct ArrayStream {
         private let output = Output()
         private var empty = true
@@ -47,25 +47,28 @@ enum JSONWriter {
             output.append(UInt8(ascii: "["))
         }
 
-        /// Appends one element.
-        mutating func append(_ element: JSON) {
+        /// The comma before an element, unless it is the first.
+        private mutating func separate() {
             if !empty { output.append(UInt8(ascii: ",")) }
             empty = false
+        }
+
+        /// Appends one element.
+        mutating func append(_ element: JSON) {
+            separate()
             output.write(element)
         }
 
         /// Appends the elements of another stream, in order.
         mutating func append(contentsOf other: borrowing ArrayStream) {
             guard !other.empty else { return }
-            if !empty { output.append(UInt8(ascii: ",")) }
-            empty = false
+            separate()
             output.append(elementsOf: other.output)
         }
 
         /// Appends an array of numbers, each written as the double it widens to (no tree of values).
         mutating func append(numbers: [Float]) {
-            if !empty { output.append(UInt8(ascii: ",")) }
-            empty = false
+            separate()
             output.append(UInt8(ascii: "["))
             for (i, number) in numbers.enumerated() {
                 if i > 0 { output.append(UInt8(ascii: ",")) }
